@@ -1,0 +1,213 @@
+"""The one loader for the book's tables: every CSV is read only through validation.
+
+The schema of every table lives in ``data/datapackage.json`` (Frictionless Data Package / Table
+Schema: fields, types, units, constraints, primary and foreign keys, licences, sources). ``load``
+validates a table against it with frictionless and returns a typed pandas DataFrame; any problem
+raises :class:`DataValidationError`, whose message names the file, the line and the column, so a
+bad row stops the build instead of reaching a page.
+
+Beyond the schema, a few rules hold for every table (see :func:`_book_rules`): each has the source
+columns ``source_url``, ``source_title`` and ``accessed``; ``accessed`` is not in the future; and an
+``as_of`` date is not later than the day the source was read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from kurils.paths import data_dir
+
+SOURCE_COLUMNS = ("source_url", "source_title", "accessed")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, located as precisely as the error allows."""
+
+    file: str
+    line: int | None  # line of the CSV file; the header is line 1
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f", line {self.line}"
+        if self.column is not None:
+            where += f', column "{self.column}"'
+        return f"{where}: {self.message}"
+
+
+class DataValidationError(ValueError):
+    """Raised when a table breaks its schema; ``problems`` lists every located error."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        shown = "\n  ".join(str(p) for p in problems[:20])
+        more = f"\n  … and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{len(problems)} data problem(s):\n  {shown}{more}")
+
+
+def _descriptor_path(root: Path | None) -> Path:
+    return (root or data_dir()) / "datapackage.json"
+
+
+@lru_cache(maxsize=8)
+def _descriptor(path: Path, mtime_ns: int) -> dict:
+    # mtime in the key: an edited datapackage.json is re-read in a long-lived kernel
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def descriptor(root: Path | None = None) -> dict:
+    """Return the parsed data package descriptor (``data/datapackage.json``)."""
+    path = _descriptor_path(root)
+    return _descriptor(path, path.stat().st_mtime_ns)
+
+
+def table_names(root: Path | None = None) -> list[str]:
+    """Names of every table (resource) described in the data package."""
+    return [r["name"] for r in descriptor(root)["resources"]]
+
+
+def resource_descriptor(name: str, root: Path | None = None) -> dict:
+    """Return one resource's descriptor; KeyError names the known tables."""
+    for res in descriptor(root)["resources"]:
+        if res["name"] == name:
+            return res
+    raise KeyError(f"no table {name!r} in datapackage.json; known: {', '.join(table_names(root))}")
+
+
+def _problems_from_report(report, file: str, fields: list[str]) -> list[Problem]:
+    problems = []
+    for task in report.tasks:
+        for err in task.errors:
+            line = getattr(err, "row_number", None)
+            column = getattr(err, "field_name", None)
+            if column is None and getattr(err, "field_number", None):
+                number = err.field_number
+                column = getattr(err, "label", None) or (fields[number - 1] if number <= len(fields) else None)
+            if column is None and err.type == "foreign-key":
+                column = ",".join(getattr(err, "field_names", []) or []) or None
+            problems.append(Problem(file, line, column, f"[{err.type}] {err.note or err.message}"))
+    for err in report.errors:  # package-level errors (e.g. unreadable descriptor)
+        problems.append(Problem(file, None, None, f"[{err.type}] {err.note or err.message}"))
+    return problems
+
+
+def _raw_problems(path: Path, rel: str) -> list[Problem]:
+    """Checks frictionless reports too vaguely: missing or empty file, bytes that are not UTF-8."""
+    if not path.is_file():
+        return [Problem(rel, None, None, "file is missing")]
+    raw = path.read_bytes()
+    if not raw.strip():
+        return [Problem(rel, None, None, "file is empty (a header row and at least one data row are required)")]
+    for number, line in enumerate(raw.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return [Problem(rel, number, None, f"bytes are not UTF-8 at byte {exc.start} of the line ({exc.reason})")]
+    if raw.count(b"\n") < 1 or len(raw.decode("utf-8").strip().splitlines()) < 2:
+        return [Problem(rel, None, None, "file has a header but no data rows")]
+    return []
+
+
+def _book_rules(frame: pd.DataFrame, res: dict, rel: str) -> list[Problem]:
+    """Rules every table obeys beyond its own schema."""
+    problems = []
+    names = [f["name"] for f in res["schema"]["fields"]]
+    for col in SOURCE_COLUMNS:
+        if col not in names:
+            problems.append(Problem(rel, None, col, "every table needs the source columns " + ", ".join(SOURCE_COLUMNS)))
+    if problems:
+        return problems
+    today = pd.Timestamp(dt.date.today())
+    for idx, value in frame["accessed"].items():
+        if pd.notna(value) and value > today:
+            problems.append(Problem(rel, idx + 2, "accessed", f"date {value.date()} is in the future"))
+    if "as_of" in frame.columns:
+        late = frame["as_of"].notna() & frame["accessed"].notna() & (frame["as_of"] > frame["accessed"])
+        for idx in frame.index[late]:
+            problems.append(Problem(rel, idx + 2, "as_of",
+                                    f"as_of {frame.at[idx, 'as_of'].date()} is after accessed {frame.at[idx, 'accessed'].date()}"))
+    return problems
+
+
+_PANDAS_TYPES = {"integer": "Int64", "year": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
+
+
+def _to_frame(rows: list[dict], res: dict) -> pd.DataFrame:
+    fields = res["schema"]["fields"]
+    frame = pd.DataFrame.from_records(rows, columns=[f["name"] for f in fields])
+    for f in fields:
+        col = f["name"]
+        if f["type"] in ("date", "datetime"):
+            frame[col] = pd.to_datetime(frame[col])
+        elif f["type"] in _PANDAS_TYPES:
+            frame[col] = frame[col].astype(_PANDAS_TYPES[f["type"]])
+    return frame
+
+
+def validate(name: str, root: Path | None = None) -> pd.DataFrame:
+    """Validate one table and return it typed; raise DataValidationError naming file, line, column."""
+    from frictionless import FrictionlessException, Package  # imported here: only validation needs it
+
+    ddir = root or data_dir()
+    res = resource_descriptor(name, ddir)
+    rel = f"data/{res['path']}"
+    problems = _raw_problems(ddir / res["path"], rel)
+    if problems:
+        raise DataValidationError(problems)
+    try:
+        package = Package(str(_descriptor_path(ddir)), basepath=str(ddir))
+    except FrictionlessException as exc:
+        raise DataValidationError([Problem("data/datapackage.json", None, None, str(exc))]) from exc
+    resource = package.get_resource(name)
+    fields = [f["name"] for f in res["schema"]["fields"]]
+    report = resource.validate(limit_errors=200)
+    problems = _problems_from_report(report, rel, fields)
+    if problems:
+        raise DataValidationError(problems)
+    with resource:
+        rows = [row.to_dict() for row in resource.row_stream]
+    frame = _to_frame(rows, res)
+    problems = _book_rules(frame, res, rel)
+    if problems:
+        raise DataValidationError(problems)
+    return frame
+
+
+def load(name: str, root: Path | None = None) -> pd.DataFrame:
+    """Load a table by its name in ``datapackage.json`` (e.g. ``"islands"``), validated and typed.
+
+    Integers become nullable ``Int64``, numbers ``Float64``, dates ``datetime64``; the column order is
+    the schema's. Raises :class:`DataValidationError` on any schema or book-rule violation.
+    """
+    return validate(name, root)
+
+
+def validate_all(root: Path | None = None) -> dict[str, int]:
+    """Validate every table; return rows per table, or raise one error listing all problems."""
+    problems: list[Problem] = []
+    counts: dict[str, int] = {}
+    for name in table_names(root):
+        try:
+            counts[name] = len(validate(name, root))
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataValidationError(problems)
+    return counts
+
+
+def field_unit(name: str, column: str, root: Path | None = None) -> str | None:
+    """The unit a schema declares for a column (custom ``unit`` property), if any."""
+    for f in resource_descriptor(name, root)["schema"]["fields"]:
+        if f["name"] == column:
+            return f.get("unit")
+    raise KeyError(f"table {name!r} has no column {column!r}")

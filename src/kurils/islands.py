@@ -1,0 +1,134 @@
+"""Tables and measurements for the "islands at a glance" chapter.
+
+Official figures come from ``island_facts.csv`` (Japan's Ministry of Foreign Affairs table of the
+2020 area survey and the 1945 population); computed areas are geodesic areas of the committed
+Natural Earth 1:10m land polygons that contain each island's position.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kurils import geo
+
+#: The four islands in the order Japan's government lists them (south-west to north-east).
+FOUR = ["habomai", "shikotan", "kunashiri", "etorofu"]
+MOFA_HOST = "mofa.go.jp"
+
+
+def official(facts: pd.DataFrame, metric: str, *, host: str = MOFA_HOST) -> pd.Series:
+    """One official value per island for a metric, from the source on ``host`` (MOFA by default)."""
+    rows = facts[(facts["metric"] == metric) & facts["source_url"].str.contains(host, regex=False)]
+    if rows["island_id"].duplicated().any():
+        raise ValueError(f"more than one {metric} per island from {host}")
+    return rows.set_index("island_id")["value"].astype(float)
+
+
+def names_table(islands: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """The four islands with their names in three languages, official area, 1945 and recent population."""
+    four = islands.set_index("id").loc[FOUR]
+    recent = facts[facts["metric"] == "population"].set_index("island_id")
+    table = pd.DataFrame({
+        "Island": four["name_en"],
+        "Japanese": four["name_ja"] + " (" + four["name_ja_romaji"] + ")",
+        "Russian": four["name_ru"] + " (" + four["name_ru_latin"] + ")",
+        "Area, km² (Japan, 2020 survey)": official(facts, "area_km2").reindex(FOUR),
+        "Japanese residents, 15 Aug 1945": official(facts, "population_1945").reindex(FOUR),
+        "Residents, about Jan 2018": recent["value"].reindex(FOUR).astype(float),
+    })
+    return table.reset_index(drop=True)
+
+
+def matched_polygons(islands: pd.DataFrame, *, max_km: float = 5.0) -> dict:
+    """Natural Earth land polygon of each island or islet with a position (None when absent).
+
+    When two positions fall nearest to the same polygon, only the closer one (containment first)
+    keeps it, so no land is counted twice.
+    """
+    matches = {}
+    for row in islands.dropna(subset=["lat", "lon"]).itertuples():
+        if row.kind == "island_group":
+            continue  # a group is measured through its islets
+        matches[row.id] = geo.nearest_polygon(float(row.lon), float(row.lat), max_km=max_km)
+    owner: dict[int, tuple[str, float]] = {}
+    for island_id, (poly, km) in matches.items():
+        if poly is not None and (id(poly) not in owner or km < owner[id(poly)][1]):
+            owner[id(poly)] = (island_id, km)
+    return {i: (p if p is not None and owner[id(p)][0] == i else None) for i, (p, _) in matches.items()}
+
+
+def computed_areas(islands: pd.DataFrame, *, max_km: float = 5.0) -> pd.DataFrame:
+    """Geodesic area of the Natural Earth polygon at each island's or islet's position.
+
+    Islands whose position matches no polygon (islets too small for the 1:10m scale) get NaN.
+    A Habomai row sums its islets.
+    """
+    parents = islands.set_index("id")["parent"]
+    records = [{"island_id": i, "parent": parents[i],
+                "computed_km2": geo.geodesic_area_km2(p) if p is not None else float("nan"),
+                "in_natural_earth": p is not None}
+               for i, p in matched_polygons(islands, max_km=max_km).items()]
+    frame = pd.DataFrame.from_records(records)
+    islets = frame[frame["parent"] == "habomai"]
+    group = {"island_id": "habomai", "parent": "northern_territories",
+             "computed_km2": islets["computed_km2"].sum(min_count=1), "in_natural_earth": bool(islets["in_natural_earth"].any())}
+    return pd.concat([frame, pd.DataFrame([group])], ignore_index=True)
+
+
+def area_comparison(islands: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """Official (all land, and main islands only) versus computed area for the four islands and the total."""
+    computed = computed_areas(islands).set_index("island_id")["computed_km2"]
+    names = islands.set_index("id")["name_en"]
+    out = pd.DataFrame({
+        "official_km2": official(facts, "area_km2").reindex(FOUR),
+        "official_main_km2": official(facts, "area_main_islands_km2").reindex(FOUR),
+        "computed_km2": computed.reindex(FOUR),
+    })
+    total = pd.DataFrame({
+        "official_km2": [official(facts, "area_km2")["northern_territories"]],
+        "official_main_km2": [official(facts, "area_main_islands_km2")["northern_territories"]],
+        "computed_km2": [out["computed_km2"].sum()],
+    }, index=["northern_territories"])
+    out = pd.concat([out, total])
+    out["difference_pct"] = 100 * (out["computed_km2"] - out["official_main_km2"]) / out["official_main_km2"]
+    out.insert(0, "island", [names.get(i, "All four") if i != "northern_territories" else "All four" for i in out.index])
+    return out
+
+
+def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Distinct sources (title, URL, day read) behind the given tables, for a chapter's source list."""
+    import html
+
+    cols = ["source_title", "source_url", "accessed"]
+    rows = pd.concat([f[cols] for f in frames]).drop_duplicates().sort_values(["source_title", "source_url"])
+    return pd.DataFrame({
+        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
+                   for t, u in zip(rows["source_title"], rows["source_url"])],
+        "Read on": rows["accessed"].dt.strftime("%Y-%m-%d").to_list(),
+    })
+
+
+def area_chart(comparison: pd.DataFrame):
+    """Horizontal paired bars: official (main islands) and computed area for the four islands."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    from kurils import style
+
+    rows = comparison.loc[FOUR]  # largest island on top, leaving the lower right free for the legend
+    y = np.arange(len(rows))
+    fig, ax = plt.subplots(figsize=(8.0, 3.8))
+    bars = [("official_main_km2", "Official (Japan, 2020 survey, main islands)", style.OKABE_ITO["blue"], 0.2),
+            ("computed_km2", "Computed from Natural Earth 1:10m", style.OKABE_ITO["orange"], -0.2)]
+    for col, name, colour, shift in bars:
+        ax.barh(y + shift, rows[col], height=0.38, color=colour, label=name)
+        for yi, value in zip(y + shift, rows[col]):
+            ax.text(value + 25, yi, f"{value:,.0f}", va="center", fontsize=8.5, color=style.INK)
+    ax.set_yticks(y, rows["island"])
+    ax.set_xlabel("Area (km²)")
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlim(0, rows[["official_main_km2", "computed_km2"]].to_numpy().max() * 1.15)
+    ax.legend(loc="lower right")
+    ax.set_title("Official and computed island areas")
+    return fig

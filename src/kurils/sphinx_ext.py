@@ -1,0 +1,73 @@
+"""Sphinx extension: keep built pages honest about the data and code behind them.
+
+1. **No stale numbers.** Sphinx's incremental build and jupyter-cache key on a notebook's own text,
+   so an edit to a CSV under data/ or to this package would leave old outputs in place. This
+   extension hashes data/ and src/kurils/; when the hash differs from the previous build it empties
+   the execution cache and, through a config value that triggers a full re-read, re-executes every
+   chapter. An unchanged tree keeps the fast cached rebuild.
+2. **Bad data never reaches a page.** Every table is validated before any page is read; a problem
+   stops the build with a message naming the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+HASH_FILE = ".kurils-inputs.sha256"
+
+
+def inputs_hash(root: Path) -> str:
+    """sha256 over the paths and bytes of every file under data/ and src/kurils/ (sorted)."""
+    digest = hashlib.sha256()
+    files = [p for p in (root / "data").rglob("*") if p.is_file()]
+    files += [p for p in (root / "src" / "kurils").rglob("*.py") if p.is_file()]
+    for path in sorted(files):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
+
+
+def _cache_dir(app: Sphinx) -> Path:
+    configured = app.config.nb_execution_cache_path
+    return Path(configured) if configured else Path(app.outdir).parent / ".jupyter_cache"
+
+
+def _on_config_inited(app: Sphinx, config) -> None:
+    root = Path(app.confdir)
+    current = inputs_hash(root)
+    config.kurils_inputs_hash = current  # rebuild="env": a change re-reads every document
+    stamp = Path(app.outdir).parent / HASH_FILE
+    previous = stamp.read_text().strip() if stamp.is_file() else None
+    if previous != current:
+        cache = _cache_dir(app)
+        if cache.exists():
+            LOGGER.info(f"[kurils] data/ or src/ changed: clearing execution cache {cache}")
+            shutil.rmtree(cache)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(current + "\n")
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    from kurils import data
+
+    try:
+        counts = data.validate_all(Path(app.confdir) / "data")
+    except data.DataValidationError as exc:
+        raise ExtensionError(f"[kurils] data validation failed, nothing was built.\n{exc}") from exc
+    LOGGER.info(f"[kurils] validated {len(counts)} tables, {sum(counts.values())} rows")
+
+
+def setup(app: Sphinx) -> dict:
+    app.add_config_value("kurils_inputs_hash", "", "env")
+    app.connect("config-inited", _on_config_inited)
+    app.connect("builder-inited", _on_builder_inited)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

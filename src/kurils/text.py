@@ -1,0 +1,63 @@
+"""Numbers in prose come from data: formatting and glue helpers for the chapters.
+
+Chapters glue values with :func:`glue_value` and paste them with ``{glue:text}`` (numbers, with a
+format spec such as ``:,.0f``) or glue ready-made phrases with :func:`glue_phrase` and paste them
+with ``{glue:md}``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December"]
+
+
+def fmt_int(value: float) -> str:
+    """Whole number with thousands separators: 17291 -> '17,291'."""
+    return f"{round(float(value)):,}"
+
+
+def fmt_date(value, precision: str = "day") -> str:
+    """A date in the book's style ('15 August 1945'), cut to the precision the source gives."""
+    ts = pd.Timestamp(value)
+    if precision == "year":
+        return f"{ts.year}"
+    if precision == "month":
+        return f"{MONTHS[ts.month - 1]} {ts.year}"
+    return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year}"
+
+
+def data_current_to(*frames: pd.DataFrame) -> str:
+    """Latest day on which any row of the given tables was read (their ``accessed`` column)."""
+    latest = max(pd.Timestamp(f["accessed"].max()) for f in frames)
+    return fmt_date(latest)
+
+
+def glue_value(name: str, value) -> None:
+    """Glue a number (or other scalar) for ``{glue:text}`name:,.0f``` in prose, without displaying it."""
+    from myst_nb import glue
+
+    if isinstance(value, (pd.Timestamp, dt.date)):
+        raise TypeError("glue dates with glue_phrase(fmt_date(...))")
+    glue(name, value.item() if hasattr(value, "item") else value, display=False)
+
+
+def glue_phrase(name: str, text: str) -> None:
+    """Glue a ready-made phrase (markdown) for ``{glue:md}`name``` in prose."""
+    from IPython.display import Markdown
+    from myst_nb import glue
+
+    glue(name, Markdown(text), display=False)
+
+
+def table(frame: pd.DataFrame, *, formats: dict | None = None, uid: str, caption: str | None = None):
+    """An HTML table for a page: no index, fixed number formats, stable ids (deterministic HTML)."""
+    styler = frame.style.hide(axis="index").set_uuid(uid).set_table_attributes('class="kurils-table"')
+    if formats:
+        styler = styler.format(formats, na_rep="–")
+    if caption:
+        styler = styler.set_caption(caption)
+    return styler
