@@ -88,10 +88,12 @@ def _problems_from_report(report, file: str, fields: list[str]) -> list[Problem]
     for task in report.tasks:
         for err in task.errors:
             line = getattr(err, "row_number", None)
-            column = getattr(err, "field_name", None)
+            column = getattr(err, "field_name", None) or None
+            if err.type.endswith("-label"):  # header problems: line 1, named by the header's label
+                line, column = 1, getattr(err, "label", None) or column
             if column is None and getattr(err, "field_number", None):
                 number = err.field_number
-                column = getattr(err, "label", None) or (fields[number - 1] if number <= len(fields) else None)
+                column = fields[number - 1] if number <= len(fields) else None
             if column is None and err.type == "foreign-key":
                 column = ",".join(getattr(err, "field_names", []) or []) or None
             problems.append(Problem(file, line, column, f"[{err.type}] {err.note or err.message}"))

@@ -17,7 +17,7 @@ from shapely.geometry import MultiPolygon, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import nearest_points
 
-from kurils.paths import data_dir
+from kurils.paths import data_dir  # noqa: F401 (re-exported for callers)
 
 GEOD = Geod(ellps="WGS84")
 

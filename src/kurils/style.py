@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
 import os
@@ -125,7 +126,8 @@ def add_source(fig: plt.Figure, text: str, *, gap_pt: float = 6.0) -> None:
     not get a large empty band between the map and its source line.
     """
     renderer = fig.canvas.get_renderer()
-    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+    with _glyphs_checked():  # measuring draws the text, so a missing glyph surfaces here first
+        boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
     bottom = min(b.y0 for b in boxes) / fig.bbox.height
     left = min(b.x0 for b in boxes) / fig.bbox.width
     gap = gap_pt * fig.dpi / 72 / fig.bbox.height
@@ -137,21 +139,28 @@ class MissingGlyphError(RuntimeError):
     """A label used a character that no configured font can draw."""
 
 
+@contextlib.contextmanager
+def _glyphs_checked():
+    """Turn matplotlib's missing-glyph warnings into MissingGlyphError; re-issue any other warning."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield
+    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
+    if missing:
+        raise MissingGlyphError("; ".join(sorted(set(missing))))
+    for w in caught:  # anything else is re-issued so it fails the build visibly, not silently
+        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+
+
 def render(fig: plt.Figure, fmt: str = "svg", *, dpi: int = 150) -> bytes:
     """Render a figure to bytes deterministically; raise MissingGlyphError on any missing glyph."""
     if fmt not in ("svg", "png"):
         raise ValueError(f"fmt must be 'svg' or 'png', not {fmt!r}")
     buffer = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        kwargs = {"pil_kwargs": {"optimize": True}} if fmt == "png" else {}
+    kwargs = {"pil_kwargs": {"optimize": True}} if fmt == "png" else {}
+    with _glyphs_checked():
         fig.savefig(buffer, format=fmt, dpi=dpi, metadata=metadata, **kwargs)
-    missing = [str(w.message) for w in caught if "missing from font" in str(w.message)]
-    if missing:
-        raise MissingGlyphError("; ".join(sorted(set(missing))))
-    for w in caught:  # anything else is re-issued so it fails the build visibly, not silently
-        warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     return buffer.getvalue()
 
 

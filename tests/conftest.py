@@ -1,0 +1,49 @@
+"""Shared fixtures: the repository root, the built site, and throw-away copies of the repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+IGNORED = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "*.egg-info")
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def site() -> Path:
+    """The built HTML site; `make test` builds it first. Fails (not skips) when it is missing."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail("_build/html is missing: run `make test` (it builds the book first) or `make book`")
+    return SITE
+
+
+def copy_repo(dest: Path, *, with_build: bool = False) -> Path:
+    """Copy the working tree to ``dest`` (sharing the built .venv by symlink); optionally the build too."""
+    shutil.copytree(ROOT, dest, ignore=IGNORED)
+    os.symlink(ROOT / ".venv", dest / ".venv")
+    if with_build:
+        shutil.copytree(ROOT / "_build", dest / "_build", symlinks=True)
+    return dest
+
+
+def run(cmd: list[str] | str, cwd: Path, *, timeout: int = 600, shell: bool = False) -> subprocess.CompletedProcess:
+    """Run a command, capturing stdout and stderr together as text."""
+    env = {k: v for k, v in os.environ.items() if k not in ("KURILS_ROOT",)}
+    return subprocess.run(cmd, cwd=cwd, shell=shell, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout, env=env)
+
+
+def html_pages(site: Path) -> list[Path]:
+    """Every content page of a built site (Sphinx's search/genindex pages excluded)."""
+    skip = {"search.html", "genindex.html"}
+    return sorted(p for p in site.rglob("*.html") if p.name not in skip and "_static" not in p.parts)
