@@ -41,6 +41,10 @@ test: book
 clean:
 	rm -rf _build .pytest_cache
 
+# Timings (not a test): clean build, no-op rebuild, one-chapter edit, standalone notebook runs.
+bench: venv
+	$(BIN)/python scripts/bench.py
+
 # Re-resolve requirements.in into the exact lock, then regenerate environment.yml from it.
 lock:
 	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv

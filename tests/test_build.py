@@ -81,3 +81,21 @@ def test_book_builds_with_no_network(tmp_path):
     made = run("unshare --net sh -c 'ip link set lo up && make book'", repo, shell=True)
     assert made.returncode == 0, made.stdout[-4000:]
     assert (repo / "_build" / "html" / "book" / "islands.html").is_file()
+
+
+def _only_islands_chapter(repo: Path) -> None:
+    (repo / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: The dispute\n"
+                                   "    chapters:\n      - file: book/islands\n", encoding="utf-8")
+
+
+def test_two_clean_builds_write_byte_identical_figures(tmp_path):
+    images = []
+    for name in ("first", "second"):
+        repo = copy_repo(tmp_path / name)
+        _only_islands_chapter(repo)
+        made = run(["make", "book"], repo)
+        assert made.returncode == 0, made.stdout[-3000:]
+        folder = repo / "_build" / "html" / "_images"
+        images.append({p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".png", ".svg")})
+    assert len(images[0]) >= 3
+    assert images[0] == images[1]
