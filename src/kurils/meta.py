@@ -1,0 +1,44 @@
+"""The book's own metadata, read from CITATION.cff (the single source of title, version and date)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from kurils.paths import book_root
+
+
+@lru_cache(maxsize=1)
+def citation(root: Path | None = None) -> dict:
+    """CITATION.cff as a dict."""
+    return yaml.safe_load(((root or book_root()) / "CITATION.cff").read_text(encoding="utf-8"))
+
+
+def _authors(meta: dict) -> list[str]:
+    return [a.get("name") or f"{a.get('family-names', '')}, {a.get('given-names', '')}".strip(", ") for a in meta["authors"]]
+
+
+def apa(meta: dict | None = None, *, url: str | None = None) -> str:
+    """An APA-style reference: Authors. (Year). *Title* (Version x) [Computer software and data]. URL"""
+    meta = meta or citation()
+    year = str(meta["date-released"])[:4]
+    ref = f"{' & '.join(_authors(meta))}. ({year}). *{meta['title']}* (Version {meta['version']}) [Executable book and data]."
+    return f"{ref} {url}" if url else ref
+
+
+def bibtex(meta: dict | None = None, *, key: str = "kurils_book", url: str | None = None) -> str:
+    """A BibTeX @misc entry for the book."""
+    meta = meta or citation()
+    fields = {
+        "author": " and ".join("{" + a + "}" for a in _authors(meta)),
+        "title": "{" + meta["title"] + "}",
+        "year": str(meta["date-released"])[:4],
+        "version": str(meta["version"]),
+        "note": "Executable Jupyter Book with sourced data",
+    }
+    if url:
+        fields["url"] = url
+    body = ",\n".join(f"  {k} = {{{v}}}" if not v.startswith("{") else f"  {k} = {v}" for k, v in fields.items())
+    return f"@misc{{{key},\n{body}\n}}"
