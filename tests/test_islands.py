@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from kurils import data, islands
+from kurils import data, islands, text
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,7 @@ def test_no_polygon_is_counted_for_two_islands(tables):
 
 
 def test_sources_table_links_every_source(tables):
-    src = islands.sources_table(*tables)
+    src = text.sources_table(*tables)
     urls = set(tables[0]["source_url"]) | set(tables[1]["source_url"])
     assert len(src) == len(urls)
     assert src["Source"].str.startswith('<a href="http').all()

@@ -89,3 +89,24 @@ def test_no_page_publishes_a_traceback_or_warning(site):
 def test_every_chapter_states_when_its_data_is_current(site):
     for page in (site / "book").glob("*.html"):
         assert "Data current to" in page.read_text(encoding="utf-8"), page.name
+
+
+def test_figures_fit_the_page_column_so_text_keeps_its_size(site):
+    """A figure wider than the column is shrunk, and its 9-pt labels with it: keep files within MAX_WIDTH_IN."""
+    from PIL import Image
+
+    from kurils.style import MAX_WIDTH_IN
+
+    referenced = set()
+    for page in html_pages(site):
+        referenced |= {(page.parent / unquote(urlparse(src).path)).resolve() for src in _parse(page).srcs
+                       if "_images/" in src}
+    assert referenced, "no figures found"
+    for image in sorted(referenced):  # _images/ may also hold files of earlier builds
+        if image.suffix == ".svg":
+            match = re.search(r'<svg[^>]*\swidth="([\d.]+)pt"', image.read_text(encoding="utf-8")[:2000])
+            assert match, image.name
+            assert float(match.group(1)) / 72 <= MAX_WIDTH_IN, f"{image.name}: {float(match.group(1)) / 72:.1f} in"
+        elif image.suffix == ".png":
+            with Image.open(image) as im:
+                assert im.width / 150 <= MAX_WIDTH_IN, f"{image.name}: {im.width / 150:.1f} in at 150 dpi"

@@ -95,19 +95,6 @@ def area_comparison(islands: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
-    """Distinct sources (title, URL, day read) behind the given tables, for a chapter's source list."""
-    import html
-
-    cols = ["source_title", "source_url", "accessed"]
-    rows = pd.concat([f[cols] for f in frames]).drop_duplicates().sort_values(["source_title", "source_url"])
-    return pd.DataFrame({
-        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
-                   for t, u in zip(rows["source_title"], rows["source_url"])],
-        "Read on": rows["accessed"].dt.strftime("%Y-%m-%d").to_list(),
-    })
-
-
 def area_chart(comparison: pd.DataFrame):
     """Horizontal paired bars: official (main islands) and computed area for the four islands."""
     import matplotlib.pyplot as plt

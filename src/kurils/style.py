@@ -135,6 +135,17 @@ def add_source(fig: plt.Figure, text: str, *, gap_pt: float = 6.0) -> None:
              wrap=True)
 
 
+def wrap_labels(labels, width: int) -> list[str]:
+    """Wrap long tick labels onto several lines so a figure keeps its width (and its text size)."""
+    import textwrap
+
+    return [textwrap.fill(str(label), width) for label in labels]
+
+
+#: Widest a figure may render: wider files are shrunk to the page column and their text with them.
+MAX_WIDTH_IN = 8.6
+
+
 class MissingGlyphError(RuntimeError):
     """A label used a character that no configured font can draw."""
 

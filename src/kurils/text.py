@@ -8,6 +8,7 @@ with ``{glue:md}``.
 from __future__ import annotations
 
 import datetime as dt
+import html
 
 import pandas as pd
 
@@ -61,3 +62,14 @@ def table(frame: pd.DataFrame, *, formats: dict | None = None, uid: str, caption
     if caption:
         styler = styler.set_caption(caption)
     return styler
+
+
+def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
+    """Distinct sources (title, URL, day read) behind the given tables, for a chapter's source list."""
+    cols = ["source_title", "source_url", "accessed"]
+    rows = pd.concat([f[cols] for f in frames]).drop_duplicates().sort_values(["source_title", "source_url"])
+    return pd.DataFrame({
+        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
+                   for t, u in zip(rows["source_title"], rows["source_url"])],
+        "Read on": rows["accessed"].dt.strftime("%Y-%m-%d").to_list(),
+    })
