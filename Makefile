@@ -35,6 +35,11 @@ venv:
 book: venv
 	$(BIN)/jupyter-book build . --builder html $(JB_FLAGS)
 
+# The whole book as one PDF (sphinx-simplepdf + WeasyPrint; offline): _build/simplepdf/kurils-book.pdf
+pdf: venv
+	$(BIN)/jupyter-book build . --builder custom --custom-builder simplepdf $(JB_FLAGS)
+	@ls -l _build/simplepdf/kurils-book.pdf
+
 test: book
 	$(BIN)/python -m pytest
 

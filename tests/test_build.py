@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from conftest import copy_repo, html_pages, run
 
@@ -99,3 +100,33 @@ def test_two_clean_builds_write_byte_identical_figures(tmp_path):
         images.append({p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".png", ".svg")})
     assert len(images[0]) >= 3
     assert images[0] == images[1]
+
+
+def _chapter_titles(repo: Path) -> list[str]:
+    toc = yaml.safe_load((repo / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    titles = []
+    for name in files:
+        text = (repo / f"{name}.md").read_text(encoding="utf-8")
+        titles.append(re.search(r"^# (.+)$", text, re.M).group(1).strip())
+    return titles
+
+
+def test_pdf_builds_offline_with_every_chapter(tmp_path):
+    from pypdf import PdfReader
+
+    repo = copy_repo(tmp_path / "repo")
+    made = run("unshare --net sh -c 'ip link set lo up && make pdf'", repo, shell=True)
+    assert made.returncode == 0, made.stdout[-4000:]
+    pdf = repo / "_build" / "simplepdf" / "kurils-book.pdf"
+    assert pdf.stat().st_size > 100_000
+    reader = PdfReader(pdf)
+    outline, stack = [], list(reader.outline)
+    while stack:
+        item = stack.pop()
+        stack.extend(item) if isinstance(item, list) else outline.append(item.title)
+    for title in _chapter_titles(repo):
+        assert title in outline, f"{title!r} missing from the PDF outline"
+    assert len(reader.pages) > 2 * len(_chapter_titles(repo))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert "Traceback" not in text and "Data current to" in text

@@ -32,3 +32,8 @@ def test_citation_strings_carry_title_version_and_year():
     assert "(2026)" in apa and "Version 0.1.0" in apa and "Kuril Islands" in apa
     bib = meta.bibtex()
     assert bib.startswith("@misc{kurils_book,") and "version = {0.1.0}" in bib
+
+
+def test_book_config_carries_the_same_version():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    assert config["release"] == config["version"] == meta.citation()["version"]

@@ -56,8 +56,23 @@ def _on_config_inited(app: Sphinx, config) -> None:
         stamp.write_text(current + "\n")
 
 
+def _link_assets_for_pdf(app: Sphinx) -> None:
+    """The PDF builder renders the root page (book/intro) with paths relative to the output root;
+    link book/_static and book/_images to the real folders so WeasyPrint finds styles and figures."""
+    out = Path(app.outdir)
+    for name in ("_static", "_images"):
+        (out / name).mkdir(parents=True, exist_ok=True)
+        link = out / Path(app.config.root_doc).parent / name
+        link.parent.mkdir(parents=True, exist_ok=True)
+        if not link.exists():
+            link.symlink_to(Path("..") / name)
+
+
 def _on_builder_inited(app: Sphinx) -> None:
     from kurils import data
+
+    if app.builder.name == "simplepdf":
+        _link_assets_for_pdf(app)
 
     try:
         counts = data.validate_all(Path(app.confdir) / "data")

@@ -1,0 +1,964 @@
+"""Tables and charts for the chapter on the economic-cooperation argument and the Franco-German analogy.
+
+Rules this module keeps, so that the chapter cannot break them by accident:
+
+* **No currency conversion.** Trade values stay in the currency their source gives; US dollars and
+  yen are drawn on separate axes. Only the multiplier changes (USD million -> USD billion).
+* **Fiscal and calendar years are never joined by a line.** Fiscal-year points (Japan's April-March
+  year) are drawn hollow and unconnected, and are labelled as such in the legend.
+* **Sources that disagree stay visible.** Every row stays in the data; where two rows describe the
+  same year, flow, currency and period, :func:`trade_chart_rows` keeps one by a stated preference
+  (:data:`REPORTER_PREFERENCE`) and the chapter says which and why.
+* **Annotated events come from the data.** Event lines are drawn from rows of ``sanctions.csv`` or
+  ``cooperation.csv`` by id; each annotation carries a ``gid`` (``"event:<id>"`` or
+  ``"peak:<year>"``) so tests can check that every annotation points at a real row.
+* **Derived intervals are computed, not stored.** Years since the end of the war are computed from
+  dated milestones in ``analogy.csv`` (:func:`milestones`).
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import pandas as pd
+
+#: When two rows give the same year, flow, currency and period, the chart keeps the first reporter in
+#: this order: Japan's own trade statistics first, then JETRO's conversion of them, then the Russian
+#: ministry series, then press figures whose statistical basis is not named.
+REPORTER_PREFERENCE = ["japan_customs", "jetro", "russia_medt", "unstated"]
+REPORTER_LABELS = {
+    "japan_customs": "Japan's Ministry of Finance statistics",
+    "jetro": "JETRO (dollar conversion of Ministry of Finance data)",
+    "russia_medt": "Russian ministry series (via ERINA)",
+    "unstated": "press figure, statistical basis not named",
+}
+REPORTER_MARKERS = {"japan_customs": "o", "jetro": "D", "russia_medt": "s", "unstated": "^"}
+FLOW_LABELS = {"japan_exports": "Japan's exports to Russia", "japan_imports": "Japan's imports from Russia"}
+PERIODS_CHARTED = ("calendar", "fiscal")
+JPY_START = pd.Timestamp(2019, 10, 1)  # left edge of the yen panel (its first point is fiscal 2020)
+
+#: Events the trade chart marks: (table, id, label). Dates are read from the table at draw time.
+TRADE_EVENTS = [
+    ("sanctions", "jp_2014_03_crimea_talks_freeze", "Crimea:\nJapan's first\nsanctions"),
+    ("sanctions", "jp_2022_02_first_package", "Invasion of\nUkraine:\nsanctions"),
+]
+#: Events the energy chart marks, per panel (commodity group -> events).
+ENERGY_EVENTS = {
+    "lng": [("sanctions", "jp_2022_02_first_package", "Invasion:\nsanctions")],
+    "crude_oil": [("sanctions", "jp_2022_05_oil_in_principle", "Oil ban\n'in principle'")],
+    "coal": [("sanctions", "jp_2022_04_coal_investment_imports", "Coal\nphase-out")],
+}
+#: Events the Japanese poll chart marks.
+POLL_EVENTS = [("sanctions", "jp_2022_02_first_package", "Invasion of Ukraine")]
+#: The span of the cooperation drive shaded on the sanctions chart: (table, id) of its start and end.
+COOPERATION_SPAN = (("cooperation", "eight_point_plan_proposed"), ("cooperation", "joint_econ_russia_withdraws"))
+
+COMMODITY_LABELS = {"lng": "LNG", "crude_oil": "Crude oil", "coal_all": "Coal, all kinds", "thermal_coal": "Thermal coal",
+                    "coking_coal": "Coking coal"}
+PROJECT_LABELS = {"sakhalin_1": "Sakhalin-1", "sakhalin_2": "Sakhalin-2", "arctic_lng_2": "Arctic LNG 2"}
+COUNTRY_NAMES = {"JP": "Japan", "US": "United States", "IN": "India", "RU": "Russia", "GB": "United Kingdom",
+                 "FR": "France", "CN": "China"}
+PROGRAMME_LABELS = {
+    "visa_free_exchanges": "Visa-free exchanges",
+    "free_visits": "Free visits (former residents)",
+    "grave_visits": "Grave visits\n(air trips from 2017)",
+    "eight_point_plan": "Eight-point plan",
+    "joint_economic_activities": "Joint economic activities\non the islands",
+}
+STAGES = ["agreed", "happened", "setback", "stopped"]
+STAGE_LABELS = {"agreed": "agreed or planned", "happened": "took place", "setback": "postponed or suspended",
+                "stopped": "stopped"}
+PAIR_LABELS = {"france_germany": "France–Germany", "japan_russia": "Japan–Russia (USSR)"}
+
+
+# ----------------------------------------------------------------------------------------------------
+# picking values for the prose
+
+
+def pick(frame: pd.DataFrame, column: str, **where):
+    """The one value of ``column`` in the row matching every ``where`` condition; raises otherwise.
+
+    ``pick(trade, "value", year=2016, flow="japan_exports", currency="USD")`` — for gluing numbers into
+    prose, where silently taking the first of several rows would hide a disagreement between sources.
+    A condition whose value is a string that starts with ``~`` matches rows whose column contains the rest.
+    """
+    rows = frame
+    for col, want in where.items():
+        if isinstance(want, str) and want.startswith("~"):
+            rows = rows[rows[col].str.contains(want[1:], regex=False)]
+        else:
+            rows = rows[rows[col] == want]
+    if len(rows) != 1:
+        raise LookupError(f"{len(rows)} rows match {where} (need exactly one)")
+    value = rows[column].iloc[0]
+    return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else value
+
+
+# ----------------------------------------------------------------------------------------------------
+# events
+
+
+def event(tables: dict[str, pd.DataFrame], table: str, event_id: str) -> pd.Series:
+    """The row of ``tables[table]`` with ``id == event_id``; KeyError names a missing id."""
+    frame = tables[table]
+    rows = frame[frame["id"] == event_id]
+    if len(rows) != 1:
+        raise KeyError(f"{table}.csv has {len(rows)} rows with id {event_id!r}")
+    return rows.iloc[0]
+
+
+def events(tables: dict[str, pd.DataFrame], spec: list[tuple[str, str, str]]) -> pd.DataFrame:
+    """Resolve (table, id, label) triples into a frame of id, date, label, table (dates from the data)."""
+    records = [{"table": t, "id": i, "label": label, "date": event(tables, t, i)["date"]} for t, i, label in spec]
+    return pd.DataFrame.from_records(records, columns=["table", "id", "label", "date"])
+
+
+def _event_line(ax, when, label: str | None, gid: str, *, y: float = 0.98, ha: str = "left", size: float = 8):
+    """A dashed vertical line at ``when`` with an optional label at the top of the axes (axes fraction ``y``)."""
+    from kurils import style
+
+    line = ax.axvline(when, color=style.MUTED, linestyle=(0, (4, 3)), linewidth=0.9, zorder=1)
+    line.set_gid(gid)
+    if label:
+        dx = pd.Timedelta(days=45) if ha == "left" else -pd.Timedelta(days=45)
+        txt = ax.text(when + dx, y, label, transform=ax.get_xaxis_transform(), ha=ha, va="top", fontsize=size,
+                      color=style.INK, linespacing=1.1)
+        txt.set_gid(gid)
+    return line
+
+
+def legend_below(fig, handles, *, ncol: int = 2, fontsize: float = 8.2, gap_pt: float = 4.0, **kwargs):
+    """A legend in its own (invisible) axes just under everything drawn, so the source line goes below it.
+
+    ``style.add_source`` places the source line under the lowest axes; a figure legend would collide
+    with it, a legend held by an axes does not.
+    """
+    renderer = fig.canvas.get_renderer()
+    boxes = [ax.get_tightbbox(renderer) for ax in fig.axes if ax.get_visible()]
+    bottom = min(b.y0 for b in boxes) / fig.bbox.height
+    left = min(b.x0 for b in boxes) / fig.bbox.width
+    gap = gap_pt * fig.dpi / 72 / fig.bbox.height
+    lax = fig.add_axes([max(left, 0.0), bottom - gap - 0.01, 0.9, 0.01])
+    lax.axis("off")
+    lax.legend(handles=handles, loc="upper left", ncol=ncol, fontsize=fontsize, borderaxespad=0, frameon=False, **kwargs)
+    return lax
+
+
+def annotation_ids(fig) -> set[str]:
+    """Every ``gid`` set on an artist of the figure (the ids of the events and peaks annotated on it)."""
+    return {a.get_gid() for a in fig.findobj() if a.get_gid()}
+
+
+# ----------------------------------------------------------------------------------------------------
+# trade
+
+
+def in_billions(trade: pd.DataFrame) -> pd.Series:
+    """Trade values in billions of their own currency (million -> billion; never a currency change)."""
+    factor = trade["unit"].map({"million": 1e-3, "billion": 1.0})
+    if factor.isna().any():
+        raise ValueError(f"unknown unit(s): {sorted(set(trade.loc[factor.isna(), 'unit']))}")
+    return (trade["value"].astype(float) * factor).astype(float)
+
+
+def period_midpoint(year, period: str) -> pd.Timestamp:
+    """Where a yearly value is drawn: 1 July for a calendar year, 1 October for a fiscal year (April-March)."""
+    if period == "calendar":
+        return pd.Timestamp(int(year), 7, 1)
+    if period == "fiscal":
+        return pd.Timestamp(int(year), 10, 1)
+    raise ValueError(f"period {period!r} has no place on a time axis")
+
+
+def trade_chart_rows(trade: pd.DataFrame) -> pd.DataFrame:
+    """The rows the trade chart draws: calendar and fiscal rows, one per year, flow, currency and period.
+
+    Where several rows compete, the reporter earliest in :data:`REPORTER_PREFERENCE` wins; a tie within
+    one reporter raises, because the choice would then be arbitrary. Adds ``value_bn`` (billions of the
+    row's own currency) and ``x`` (the drawing date).
+    """
+    rows = trade[trade["period"].isin(PERIODS_CHARTED)].copy()
+    rows["rank"] = rows["reporter"].map({r: i for i, r in enumerate(REPORTER_PREFERENCE)})
+    key = ["year", "flow", "currency", "period"]
+    rows = rows.sort_values(key + ["rank"])
+    best = rows.groupby(key, sort=False)["rank"].transform("min")
+    rows = rows[rows["rank"] == best]
+    if rows.duplicated(key).any():
+        dup = rows[rows.duplicated(key, keep=False)]
+        raise ValueError(f"two rows from the same reporter compete for one point:\n{dup[key + ['source_url']]}")
+    rows["value_bn"] = in_billions(rows)
+    rows["x"] = [period_midpoint(y, p) for y, p in zip(rows["year"], rows["period"])]
+    return rows.drop(columns="rank").reset_index(drop=True)
+
+
+def usd_peak(trade: pd.DataFrame) -> dict:
+    """The calendar year with the highest total trade in US dollars among charted rows with both flows.
+
+    Returns year, total, exports, imports (USD billion) and the source title of the imports row.
+    """
+    rows = trade_chart_rows(trade)
+    usd = rows[(rows["currency"] == "USD") & (rows["period"] == "calendar")]
+    wide = usd.pivot_table(index="year", columns="flow", values="value_bn", aggfunc="first").dropna()
+    if wide.empty:
+        raise ValueError("no calendar year has both flows in US dollars")
+    wide["total"] = wide["japan_exports"] + wide["japan_imports"]
+    year = int(wide["total"].idxmax())
+    source = usd[(usd["year"] == year) & (usd["flow"] == "japan_imports")]["source_title"].iloc[0]
+    return {"year": year, "total": float(wide.at[year, "total"]), "exports": float(wide.at[year, "japan_exports"]),
+            "imports": float(wide.at[year, "japan_imports"]), "source_title": source}
+
+
+def _series_segments(xs: list, years: list[int]):
+    """Split a yearly series into runs of consecutive years (solid) and the gaps between runs (dotted)."""
+    solid, gaps = [], []
+    run = [0]
+    for i in range(1, len(years)):
+        if years[i] - years[i - 1] == 1:
+            run.append(i)
+        else:
+            solid.append(run)
+            gaps.append((i - 1, i))
+            run = [i]
+    solid.append(run)
+    return solid, gaps
+
+
+def _draw_trade_panel(ax, rows: pd.DataFrame) -> None:
+    from kurils import style
+
+    colours = {"japan_exports": style.ROLE_COLOURS["japan"], "japan_imports": style.ROLE_COLOURS["russia"]}
+    for (reporter, flow, period), grp in rows.groupby(["reporter", "flow", "period"], sort=True):
+        grp = grp.sort_values("year")
+        xs, ys, years = list(grp["x"]), list(grp["value_bn"]), [int(y) for y in grp["year"]]
+        colour = colours[flow]
+        hollow = period == "fiscal"
+        # fiscal points are never joined, to each other or to calendar points; "unstated" is a mix of
+        # unrelated press figures, not a series, so its points are not joined either
+        if not hollow and reporter != "unstated":
+            solid, gaps = _series_segments(xs, years)
+            for run in solid:
+                if len(run) > 1:
+                    ax.plot([xs[i] for i in run], [ys[i] for i in run], color=colour, linewidth=1.6, zorder=2)
+            for a, b in gaps:
+                ax.plot([xs[a], xs[b]], [ys[a], ys[b]], color=colour, linewidth=0.9, linestyle=(0, (1, 2)), zorder=2)
+        ax.plot(xs, ys, linestyle="none", marker=REPORTER_MARKERS[reporter], markersize=5.5,
+                markerfacecolor="white" if hollow else colour, markeredgecolor=colour, markeredgewidth=1.2, zorder=3)
+
+
+def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
+    """Japan's exports to and imports from Russia: US dollars (left) and yen (right), never mixed.
+
+    One marker shape per statistical basis (reporter), one colour per flow; solid lines join consecutive
+    calendar years of one reporter, dotted lines bridge years without data, fiscal years are hollow and
+    unconnected. The US-dollar peak and the events in :data:`TRADE_EVENTS` are annotated.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from kurils import style
+
+    rows = trade_chart_rows(trade)
+    ev = events(tables, TRADE_EVENTS)
+    peak = usd_peak(trade)
+    fig, (ax_usd, ax_jpy) = plt.subplots(1, 2, figsize=(8.0, 5.0), gridspec_kw={"width_ratios": [2.35, 1], "wspace": 0.28})
+    for ax, cur in ((ax_usd, "USD"), (ax_jpy, "JPY")):
+        sub = rows[rows["currency"] == cur]
+        _draw_trade_panel(ax, sub)
+        ax.set_ylim(0, sub["value_bn"].max() * 1.3)
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax_usd.set_xlim(pd.Timestamp(1994, 1, 1), pd.Timestamp(2026, 1, 1))
+    ax_usd.xaxis.set_major_locator(mdates.YearLocator(5))
+    ax_jpy.set_xlim(JPY_START, pd.Timestamp(2025, 6, 1))
+    ax_jpy.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax_usd.set_ylabel("US dollars, billion (current prices)")
+    ax_jpy.set_ylabel("Yen, billion (current prices)")
+    ax_usd.set_title("In US dollars")
+    ax_jpy.set_title("In yen")
+    ax_usd.set_xlabel("Year (calendar; hollow markers: fiscal year)")
+    ax_jpy.set_xlabel("Year")
+    for _, e in ev.iterrows():
+        _event_line(ax_usd, e["date"], e["label"], f"event:{e['id']}", ha="right")
+        if e["date"] >= JPY_START:
+            _event_line(ax_jpy, e["date"], e["label"], f"event:{e['id']}", ha="left")
+    px = period_midpoint(peak["year"], "calendar")
+    note = ax_usd.annotate(f"{peak['year']}: USD {peak['total']:.1f} bn in all,\nthe high point in dollars",
+                           xy=(px, peak["imports"]), xytext=(pd.Timestamp(1998, 1, 1), peak["imports"] * 0.93),
+                           fontsize=8.5, color=style.INK, ha="left", va="center",
+                           arrowprops={"arrowstyle": "->", "color": style.MUTED, "linewidth": 0.8,
+                                       "shrinkA": 2, "shrinkB": 4})
+    note.set_gid(f"peak:{peak['year']}")
+    colours = {"japan_exports": style.ROLE_COLOURS["japan"], "japan_imports": style.ROLE_COLOURS["russia"]}
+    handles = [Line2D([], [], color=colours[f], linewidth=1.6, label=FLOW_LABELS[f]) for f in FLOW_LABELS]
+    present = [r for r in REPORTER_PREFERENCE if r in set(rows["reporter"])]
+    handles += [Line2D([], [], linestyle="none", marker=REPORTER_MARKERS[r], color=style.MUTED, markersize=5.5,
+                       label=REPORTER_LABELS[r]) for r in present]
+    handles += [Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
+                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years"),
+                Line2D([], [], color=style.MUTED, linewidth=0.9, linestyle=(0, (1, 2)), label="years in between not sourced")]
+    legend_below(fig, handles, ncol=2, handlelength=2.2, columnspacing=1.2)
+    return fig
+
+
+def trade_disagreements(trade: pd.DataFrame) -> pd.DataFrame:
+    """Rows that share a year and flow with another row in the same currency: what each source says."""
+    key = ["year", "flow", "currency"]
+    shown = trade_chart_rows(trade)[key + ["period", "source_url"]].assign(shown=True)
+    dup = trade[trade.duplicated(key, keep=False)].merge(shown, on=key + ["period", "source_url"], how="left")
+    dup["shown"] = dup["shown"].fillna(False).astype(bool)
+    out = pd.DataFrame({
+        "Year": dup["year"].astype(int),
+        "Flow": dup["flow"].map(FLOW_LABELS),
+        "Value": [f"{c} {v:,.1f} {u}" for c, v, u in zip(dup["currency"], dup["value"].astype(float), dup["unit"])],
+        "Period": dup["period"],
+        "Basis": dup["reporter"].map(REPORTER_LABELS),
+        "Source": dup["source_title"],
+        "On the chart": dup["shown"].map({True: "yes", False: "no"}),
+    })
+    return out.sort_values(["Year", "Flow", "On the chart"], ascending=[True, True, False]).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------------
+# energy and projects
+
+ENERGY_PANELS = [("lng", ["lng"]), ("crude_oil", ["crude_oil"]), ("coal", ["thermal_coal", "coal_all", "coking_coal"])]
+COMMODITY_MARKERS = {"lng": "o", "crude_oil": "o", "thermal_coal": "o", "coal_all": "s", "coking_coal": "^"}
+PERIOD_STYLE = {"calendar": "filled", "fiscal": "hollow", "partial": "hollow", "unspecified": "hollow"}
+
+
+def energy_shares(energy: pd.DataFrame) -> pd.DataFrame:
+    """Rows that state a share, with the drawing date (calendar: 1 July; fiscal: 1 October; else 1 July)."""
+    rows = energy[energy["share_pct"].notna()].copy()
+    rows["x"] = [pd.Timestamp(int(y), 10 if p == "fiscal" else 7, 1) for y, p in zip(rows["year"], rows["period"])]
+    rows["share_pct"] = rows["share_pct"].astype(float)
+    return rows.reset_index(drop=True)
+
+
+def energy_share_chart(energy: pd.DataFrame, tables: dict[str, pd.DataFrame]):
+    """Russia's share of Japan's LNG, crude-oil and coal imports, plus coal volumes from Russia.
+
+    One panel per fuel with every sourced share; a fourth panel gives coal import volumes, because no
+    share of coal after 2021 was sourced. Filled markers are calendar years; hollow markers fiscal
+    years, part-years or unstated periods (labelled in the tables). Points are not joined: the series
+    have long gaps and several sources per year.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from kurils import style
+
+    rows = energy_shares(energy)
+    colours = {"lng": style.OKABE_ITO["blue"], "crude_oil": style.OKABE_ITO["vermillion"],
+               "thermal_coal": style.OKABE_ITO["bluish_green"], "coal_all": style.OKABE_ITO["black"],
+               "coking_coal": style.OKABE_ITO["orange"]}
+    fig, axes = plt.subplots(4, 1, figsize=(8.0, 8.0), sharex=True, gridspec_kw={"hspace": 0.45})
+    top = max(14.0, float(rows["share_pct"].max()) * 1.15)
+
+    def dots(ax, frame, column, commodity):
+        for period, grp in frame.groupby("period"):
+            filled = PERIOD_STYLE[period] == "filled"
+            ax.plot(grp["x"], grp[column].astype(float), linestyle="none", marker=COMMODITY_MARKERS[commodity],
+                    markersize=6, markerfacecolor=colours[commodity] if filled else "white",
+                    markeredgecolor=colours[commodity], markeredgewidth=1.3, zorder=3)
+
+    titles = {"lng": "LNG: Russia's share of Japan's imports", "crude_oil": "Crude oil: Russia's share of Japan's imports",
+              "coal": "Coal: Russia's share of Japan's imports"}
+    for ax, (panel, commodities) in zip(axes, ENERGY_PANELS):
+        for c in commodities:
+            dots(ax, rows[rows["commodity"] == c], "share_pct", c)
+        ax.set_ylim(0, top)
+        ax.set_ylabel("% of imports")
+        ax.set_title(titles[panel], fontsize=10.5)
+    coal_handles = [Line2D([], [], linestyle="none", marker=COMMODITY_MARKERS[c], color=colours[c], markersize=6,
+                           label=COMMODITY_LABELS[c]) for c in ["thermal_coal", "coal_all", "coking_coal"]]
+    axes[2].legend(handles=coal_handles, loc="upper left", fontsize=8, ncol=3)
+
+    ax = axes[3]
+    coal = energy[energy["commodity"].isin(["coal_all", "thermal_coal"]) & (energy["volume_unit"] == "million_tonnes")
+                  & energy["volume"].notna()].copy()
+    coal["x"] = [pd.Timestamp(int(y), 10 if p == "fiscal" else 7, 1) for y, p in zip(coal["year"], coal["period"])]
+    for c in ["thermal_coal", "coal_all"]:
+        dots(ax, coal[coal["commodity"] == c], "volume", c)
+    ax.set_ylim(0, float(coal["volume"].max()) * 1.3)
+    ax.set_ylabel("million tonnes")
+    ax.set_title("Coal: imports from Russia by volume", fontsize=10.5)
+
+    for ax, panel in zip(axes, ["lng", "crude_oil", "coal", "coal"]):
+        for _, e in events(tables, ENERGY_EVENTS[panel]).iterrows():
+            _event_line(ax, e["date"], e["label"], f"event:{e['id']}", ha="left", y=0.97, size=7.8)
+    axes[-1].set_xlim(pd.Timestamp(2005, 1, 1), pd.Timestamp(2026, 1, 1))
+    axes[-1].xaxis.set_major_locator(mdates.YearLocator(2))
+    axes[-1].xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    axes[-1].set_xlabel("Year")
+    legend = [Line2D([], [], linestyle="none", marker="o", color=style.MUTED, markersize=6, label="calendar year"),
+              Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
+                     markersize=6, label="fiscal year, part of a year or period not stated (see table)")]
+    legend_below(fig, legend, ncol=2)
+    return fig
+
+
+def energy_volumes(energy: pd.DataFrame) -> pd.DataFrame:
+    """Import volumes from Russia as the sources give them (each in its own unit), for a table."""
+    units = {"million_tonnes": "million tonnes", "million_kl": "million kilolitres", "thousand_kl": "thousand kilolitres",
+             "million_barrels": "million barrels", "thousand_bpd": "thousand barrels a day"}
+    rows = energy[energy["volume"].notna()].sort_values(["commodity", "year", "period"])
+    return pd.DataFrame({
+        "Fuel": rows["commodity"].map(COMMODITY_LABELS),
+        "Year": rows["year"].astype(int),
+        "Period": rows["period"],
+        "Volume from Russia": rows["volume"].astype(float),
+        "Unit": rows["volume_unit"].map(units),
+        "Source": rows["source_title"],
+    }).reset_index(drop=True)
+
+
+def latest_stakes(projects: pd.DataFrame) -> pd.DataFrame:
+    """One row per project and partner: the latest status."""
+    rows = projects.sort_values("as_of").groupby(["project", "partner"], sort=False).tail(1)
+    order = {p: i for i, p in enumerate(PROJECT_LABELS)}
+    rows = rows.assign(_p=rows["project"].map(order), _s=-rows["stake_pct"].astype(float).fillna(-1))
+    return rows.sort_values(["_p", "_s", "partner"]).drop(columns=["_p", "_s"]).reset_index(drop=True)
+
+
+def stake_totals(projects: pd.DataFrame) -> pd.Series:
+    """Sum of the latest stakes per project (percent); 100 when every partner's stake is sourced."""
+    return latest_stakes(projects).groupby("project")["stake_pct"].sum().astype(float)
+
+
+def stake_table(projects: pd.DataFrame) -> pd.DataFrame:
+    """The stake table for the page: project, partner, country, stake, latest status and its date."""
+    rows = latest_stakes(projects)
+    return pd.DataFrame({
+        "Project": rows["project"].map(PROJECT_LABELS),
+        "Partner": rows["partner"],
+        "Country": rows["partner_country"].map(COUNTRY_NAMES),
+        "Stake (% of project)": rows["stake_pct"].astype(float),
+        "Latest status found": rows["status"],
+        "As of": rows["as_of"].dt.strftime("%Y-%m-%d"),
+    })
+
+
+# ----------------------------------------------------------------------------------------------------
+# sanctions and cooperation
+
+SIDE_GROUPS = [("Japan", ["JP"]), ("G7, United States, EU", ["G7", "US", "EU"]), ("Russia", ["RU"])]
+SIDE_COLOURS = {"JP": "japan", "RU": "russia", "US": "usa", "G7": "usa", "EU": "usa"}
+
+
+def sanctions_chart(sanctions: pd.DataFrame, tables: dict[str, pd.DataFrame]):
+    """Every measure on its own row, by date: Japan's measures, allied measures, Russia's counter-measures.
+
+    Labels sit beside their markers, so nothing overlaps however dense a month is; the period of the
+    cooperation drive (from :data:`COOPERATION_SPAN`) is shaded for context.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from kurils import style
+
+    rows = []
+    for name, sides in SIDE_GROUPS:
+        grp = sanctions[sanctions["imposed_by"].isin(sides)].sort_values(["date", "id"])
+        rows.append(("header", name, None, None, None))
+        rows += [("event", r["label"], r["date"], r["imposed_by"], r["id"]) for _, r in grp.iterrows()]
+    height = 0.9 + 0.215 * len(rows)
+    fig, ax = plt.subplots(figsize=(8.0, height))
+    n = len(rows)
+    right = pd.Timestamp(2026, 7, 1)
+    for i, (kind, label, when, side, eid) in enumerate(rows):
+        y = n - i
+        if kind == "header":
+            ax.text(pd.Timestamp(2013, 7, 1), y, label, fontsize=9.5, fontweight="bold", va="center", color=style.INK)
+            continue
+        colour = style.ROLE_COLOURS[SIDE_COLOURS[side]]
+        ax.plot([when], [y], marker="o", markersize=5, color=colour, zorder=3, linestyle="none")
+        left_side = when > pd.Timestamp(2024, 6, 1)
+        dx = pd.Timedelta(days=-60 if left_side else 60)
+        txt = ax.text(when + dx, y, f"{label} ({when.strftime('%b %Y')})", fontsize=8.2, va="center",
+                      ha="right" if left_side else "left", color=style.INK)
+        txt.set_gid(f"event:{eid}")
+    (t0, i0), (t1, i1) = COOPERATION_SPAN
+    start, end = event(tables, t0, i0)["date"], event(tables, t1, i1)["date"]
+    span = ax.axvspan(start, end, color=style.OKABE_ITO["sky_blue"], alpha=0.16, linewidth=0, zorder=0)
+    span.set_gid(f"event:{i0}")
+    ax.text(start + (end - start) / 2, n + 0.9, "Cooperation drive:\neight-point plan to Russia's withdrawal",
+            ha="center", va="top", fontsize=7.8, color=style.INK).set_gid(f"event:{i1}")
+    ax.set_xlim(pd.Timestamp(2013, 6, 1), right)
+    ax.set_ylim(0.3, n + 1.0)
+    ax.set_yticks([])
+    ax.spines["left"].set_visible(False)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.xaxis.set_major_locator(mdates.YearLocator(1))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax.tick_params(axis="x", labelsize=8.5)
+    ax.set_xlabel("Date of announcement or entry into force (one row per measure)")
+    return fig
+
+
+#: Short marker labels on the cooperation chart, by event code (None: marker without a label, to keep
+#: clusters readable; the table under the chart lists every event).
+EVENT_SHORT = {
+    "framework_agreed": "framework", "cumulative_participants": "visits begin", "first_visit": "first visit",
+    "proposed": "proposed", "minister_appointed": "minister", "work_programme": "work plan",
+    "agreed_to_negotiate": "talks agreed", "priority_projects_agreed": "five areas", "business_mission": "mission",
+    "timeline": None, "business_models_agreed": "tourism, waste", "pilot_tour_announced": None,
+    "pilot_tour_postponed": None, "pilot_tour_held": "pilot tour", "suspended_covid": "COVID-19",
+    "ended_by_russia": "Russia quits", "suspended_by_russia": "Russia halts", "terminated_by_russia": "ended",
+    "agreed": "agreed", "first_flight": "1st flight", "second_flight": "2nd flight",
+}
+COOP_EARLY = (pd.Timestamp(1990, 7, 1), pd.Timestamp(2000, 7, 1))
+COOP_LATE = (pd.Timestamp(2016, 1, 1), pd.Timestamp(2023, 1, 1))
+
+
+def _place_labels(fig, cooperation: pd.DataFrame, lanes: list[str], axes) -> None:
+    """Short labels beside the cooperation markers, each at the first offset where it overlaps no other label."""
+    from kurils import style
+
+    renderer = fig.canvas.get_renderer()
+    placed = []
+    for i, prog in enumerate(lanes):
+        y = len(lanes) - i
+        grp = cooperation[cooperation["programme"] == prog].sort_values(["date", "id"])
+        for _, r in grp.iterrows():
+            short = EVENT_SHORT.get(r["event"], r["event"].replace("_", " "))
+            if short is None:
+                continue
+            ax = axes[0] if r["date"] < COOP_EARLY[1] else axes[1]
+            for dy in (7, -7, 16, -16):
+                ann = ax.annotate(short, xy=(r["date"], y), xytext=(0, dy), textcoords="offset points", ha="center",
+                                  va="bottom" if dy > 0 else "top", fontsize=7.4, color=style.INK)
+                box = ann.get_window_extent(renderer).expanded(1.08, 1.05)
+                if not any(box.overlaps(other) for other in placed):
+                    placed.append(box)
+                    break
+                ann.remove()
+            else:
+                raise ValueError(f"no free place for the label of {r['id']}")
+
+
+def cooperation_chart(cooperation: pd.DataFrame):
+    """One lane per programme: when it was agreed, what took place, setbacks and when it stopped.
+
+    The time axis is broken: 1991-2000 (the visit programmes begin) and 2016-2022 (the cooperation
+    drive and its end); nothing in the data falls between. Each lane's grey bar runs from its first to
+    its last dated event.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from kurils import style
+
+    outside = cooperation[~(cooperation["date"].between(*COOP_EARLY) | cooperation["date"].between(*COOP_LATE))]
+    if len(outside):
+        raise ValueError(f"events outside the chart's two windows: {list(outside['id'])}")
+    markers = {"agreed": "D", "happened": "o", "setback": "v", "stopped": "X"}
+    colours = {"agreed": style.OKABE_ITO["blue"], "happened": style.OKABE_ITO["bluish_green"],
+               "setback": style.OKABE_ITO["orange"], "stopped": style.OKABE_ITO["vermillion"]}
+    lanes = list(PROGRAMME_LABELS)
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(8.0, 4.6), sharey=True,
+                                   gridspec_kw={"width_ratios": [1, 2.6], "wspace": 0.05})
+    for i, prog in enumerate(lanes):
+        y = len(lanes) - i
+        grp = cooperation[cooperation["programme"] == prog].sort_values(["date", "id"])
+        for ax in (ax0, ax1):
+            ax.plot([grp["date"].min(), grp["date"].max()], [y, y], color="#C8C8C8", linewidth=3,
+                    solid_capstyle="butt", zorder=1)
+        for stage, sub in grp.groupby("stage"):
+            for ax in (ax0, ax1):
+                ax.plot(sub["date"], [y] * len(sub), linestyle="none", marker=markers[stage], markersize=7,
+                        color=colours[stage], markeredgecolor="white", markeredgewidth=0.6, zorder=3)
+    ax0.set_xlim(*COOP_EARLY)
+    ax1.set_xlim(*COOP_LATE)
+    ax0.set_ylim(0.35, len(lanes) + 0.65)
+    _place_labels(fig, cooperation, lanes, (ax0, ax1))
+    ax0.set_xticks([pd.Timestamp(y, 1, 1) for y in (1991, 1995)])
+    ax1.xaxis.set_major_locator(mdates.YearLocator(1))
+    for ax in (ax0, ax1):
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+    ax1.spines["left"].set_visible(False)
+    ax1.tick_params(axis="y", length=0)
+    ax0.spines["right"].set_visible(False)
+    for ax, x in ((ax0, 1.0), (ax1, 0.0)):  # break marks between the two windows
+        ax.plot([x, x], [-0.015, 0.015], transform=ax.transAxes, color=style.MUTED, linewidth=0.8, clip_on=False)
+    ax0.set_yticks(range(len(lanes), 0, -1), [PROGRAMME_LABELS[p] for p in lanes], fontsize=9)
+    ax1.set_xlabel("Date (axis broken: no events in the data 2001–2015)")
+    handles = [Line2D([], [], linestyle="none", marker=markers[s], color=colours[s], markersize=7, label=STAGE_LABELS[s])
+               for s in STAGES]
+    legend_below(fig, handles, ncol=4)
+    return fig
+
+
+def cooperation_table(cooperation: pd.DataFrame) -> pd.DataFrame:
+    """Every cooperation event for the page: date (at its precision), programme, stage, what happened."""
+    from kurils import text
+
+    rows = cooperation.sort_values(["date", "id"])
+    return pd.DataFrame({
+        "Date": [text.fmt_date(d, p) for d, p in zip(rows["date"], rows["date_precision"])],
+        "Programme": rows["programme"].map(PROGRAMME_LABELS).str.replace("\n", " "),
+        "Stage": rows["stage"].map(STAGE_LABELS),
+        "What happened": rows["summary"],
+    }).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------------
+# polls
+
+
+def poll_totals(polls: pd.DataFrame) -> pd.Series:
+    """Sum of the shares of distinct answers per question and fieldwork date (one value per answer)."""
+    per_answer = polls.groupby(["question_id", "fieldwork_date", "answer"])["share_pct"].max()
+    return per_answer.groupby(level=["question_id", "fieldwork_date"]).sum().astype(float)
+
+
+def poll_series(polls: pd.DataFrame, question_id: str, answer_en: str) -> pd.DataFrame:
+    """One answer of one question over time (first row per fieldwork date), sorted by date."""
+    rows = polls[(polls["question_id"] == question_id) & (polls["answer_en"] == answer_en)]
+    return rows.sort_values("fieldwork_date").drop_duplicates("fieldwork_date").reset_index(drop=True)
+
+
+def wrap_cjk(text: str, width: int = 26) -> str:
+    """Wrap Japanese text (no spaces) into lines of at most ``width`` characters, breaking after 、，。 where possible."""
+    lines, line = [], ""
+    for chunk in _cjk_chunks(text):
+        if line and len(line) + len(chunk) > width:
+            lines.append(line)
+            line = ""
+        while len(chunk) > width:
+            lines.append(chunk[:width])
+            chunk = chunk[width:]
+        line += chunk
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _cjk_chunks(text: str) -> list[str]:
+    chunks, cur = [], ""
+    for ch in text:
+        cur += ch
+        if ch in "、，,。」":
+            chunks.append(cur)
+            cur = ""
+    return chunks + ([cur] if cur else [])
+
+
+def _question_header(ax, polls: pd.DataFrame, question_id: str) -> None:
+    """Title = the English rendering; subtitle = the original wording, or why it is missing."""
+    import textwrap
+
+    from kurils import style
+
+    q = polls[polls["question_id"] == question_id].iloc[0]
+    original = q["question"] if pd.notna(q["question"]) else ""
+    if q["wording"] == "verbatim_assumed":
+        sub = wrap_cjk(f"「{original}」") + "\n(as read for 2016; assumed unchanged)"
+    elif original:
+        sub = wrap_cjk(f"「{original}」")
+    else:
+        sub = "(original wording not retrieved: paraphrase)"
+    text = ax.text(0.0, 1.02, sub, transform=ax.transAxes, fontsize=7.6, color=style.MUTED, va="bottom", ha="left",
+                   linespacing=1.25)
+    lines = sub.count("\n") + 1
+    ax.set_title(textwrap.fill(q["question_en"], 38), fontsize=9.5, pad=6 + 10.5 * lines)
+    return text
+
+
+def japan_poll_chart(polls: pd.DataFrame, tables: dict[str, pd.DataFrame]):
+    """Cabinet Office surveys: affinity toward Russia (left) and views of relations (right), with wording.
+
+    Filled markers: face-to-face interviews; hollow markers: mail survey; the survey-mode change and
+    the invasion of Ukraine are marked.
+    """
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from kurils import style
+
+    panels = [("jp_cao_affinity_russia", [("feel affinity", style.ROLE_COLOURS["russia"]),
+                                          ("do not feel affinity", style.OKABE_ITO["orange"])]),
+              ("jp_cao_relations_russia", [("relations are good", style.ROLE_COLOURS["russia"]),
+                                           ("relations are not good", style.OKABE_ITO["orange"])])]
+    fig, axes = plt.subplots(1, 2, figsize=(8.0, 4.6), sharey=True, gridspec_kw={"wspace": 0.12})
+    ev = events(tables, POLL_EVENTS)
+    for ax, (qid, answers) in zip(axes, panels):
+        for answer, colour in answers:
+            s = poll_series(polls, qid, answer)
+            if s.empty:
+                continue
+            # lines join rounds of the same survey mode only; a dotted line bridges the change of mode
+            for k in range(1, len(s)):
+                a, b = s.iloc[k - 1], s.iloc[k]
+                same = (a["mode"] == "mail") == (b["mode"] == "mail")
+                ax.plot([a["fieldwork_date"], b["fieldwork_date"]], [a["share_pct"], b["share_pct"]], color=colour,
+                        linewidth=1.3 if same else 0.9, linestyle="-" if same else (0, (1, 2)), zorder=2)
+            ax.plot([], [], color=colour, linewidth=1.3, label=answer)
+            for mode, grp in s.groupby("mode"):
+                ax.plot(grp["fieldwork_date"], grp["share_pct"], linestyle="none", marker="o", markersize=6,
+                        markerfacecolor="white" if mode == "mail" else colour, markeredgecolor=colour,
+                        markeredgewidth=1.3, zorder=3)
+            last = s.iloc[-1]
+            ax.text(last["fieldwork_date"] + pd.Timedelta(days=150), last["share_pct"], f"{last['share_pct']:.1f}",
+                    fontsize=8, va="center", color=colour)
+        q = polls[polls["question_id"] == qid]
+        f2f = q[q["mode"] == "face_to_face"]["fieldwork_date"]
+        mail = q[q["mode"] == "mail"]["fieldwork_date"]
+        if len(f2f) and len(mail):
+            ax.axvspan(f2f.max() + pd.Timedelta(days=30), mail.min() - pd.Timedelta(days=30), color="#EEEEEE",
+                       linewidth=0, zorder=0)
+            ax.text(f2f.max() + (mail.min() - f2f.max()) / 2, 38, "survey mode\nchanged:\nface-to-face\n→ mail",
+                    ha="center", va="center", fontsize=7.5, color=style.MUTED)
+        for _, e in ev.iterrows():
+            _event_line(ax, e["date"], e["label"], f"event:{e['id']}", ha="right", y=0.995, size=7.8)
+        _question_header(ax, polls, qid)
+        ax.set_xlim(pd.Timestamp(2010, 6, 1), pd.Timestamp(2026, 9, 1))
+        ax.xaxis.set_major_locator(mdates.YearLocator(3))
+        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+        ax.set_xlabel("Start of fieldwork")
+        ax.legend(loc="center left", fontsize=8, bbox_to_anchor=(-0.02, 0.6))
+    axes[0].set_ylim(0, 100)
+    axes[0].set_ylabel("Share of respondents (%)")
+    mode_handles = [Line2D([], [], linestyle="none", marker="o", color=style.MUTED, markersize=6, label="face-to-face interviews or mode not stated"),
+                    Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
+                           markersize=6, label="mail survey"),
+                    Line2D([], [], color=style.MUTED, linewidth=0.9, linestyle=(0, (1, 2)), label="across the change of mode")]
+    legend_below(fig, mode_handles, ncol=3)
+    return fig
+
+
+RU_ANSWER_GROUPS = {
+    "rather support a handover": "toward Japan", "support a handover for a peace treaty": "toward Japan",
+    "belong to Japan": "toward Japan", "should be agreed between the two countries": "negotiate",
+    "rather oppose a handover": "toward Russia", "oppose a handover": "toward Russia",
+    "belong to Russia and always will": "toward Russia", "hard to say": "unsure",
+}
+
+
+def russia_poll_chart(polls: pd.DataFrame):
+    """Russian polls on the islands: one stacked bar per poll, answers in each poll's own categories."""
+    import textwrap
+
+    import matplotlib.pyplot as plt
+
+    from kurils import style
+
+    colours = {"toward Japan": style.ROLE_COLOURS["japan"], "negotiate": style.OKABE_ITO["bluish_green"],
+               "toward Russia": style.ROLE_COLOURS["russia"], "unsure": style.ROLE_COLOURS["neutral"]}
+    qids = ["levada_transfer", "vciom_transfer", "mofa_ru_belonging"]
+    rows = polls[polls["question_id"].isin(qids)]
+    bars = []
+    for qid in qids:
+        for date, grp in rows[rows["question_id"] == qid].groupby("fieldwork_date"):
+            first = grp.iloc[0]
+            when = date.strftime("%b %Y")
+            pollster = first["pollster"].split(" (")[0]
+            if "commissioned" in first["pollster"]:
+                pollster = "Poll for " + pollster
+            bars.append((qid, f"{pollster}, {when}", grp.drop_duplicates("answer_en")))
+    fig, ax = plt.subplots(figsize=(8.0, 4.6))
+    y = len(bars) + len(qids)
+    yticks, ylabels = [], []
+    last_q = None
+    for qid, label, grp in bars:
+        if qid != last_q:
+            q = grp.iloc[0]["question_en"]
+            ax.text(0, y, textwrap.fill(q, 100), fontsize=8, color=style.MUTED, va="center", style="italic")
+            y -= 1
+            last_q = qid
+        left = 0.0
+        order = ["toward Japan", "negotiate", "unsure", "toward Russia"]
+        grp = grp.assign(group=grp["answer_en"].map(RU_ANSWER_GROUPS))
+        grp = grp.assign(order=grp["group"].map({g: i for i, g in enumerate(order)})).sort_values("order")
+        for _, r in grp.iterrows():
+            w = float(r["share_pct"])
+            ax.barh(y, w, left=left, height=0.62, color=colours[r["group"]], edgecolor="white", linewidth=0.6)
+            if w >= 6:
+                ax.text(left + w / 2, y, f"{w:.0f}%", ha="center", va="center", fontsize=8,
+                        color="white")
+            else:
+                ax.text(left + w + 0.8, y, f"{w:.0f}%", ha="left", va="center", fontsize=8, color=style.INK)
+            left += w
+        yticks.append(y)
+        ylabels.append(label)
+        y -= 1
+    ax.set_yticks(yticks, ylabels, fontsize=8.5)
+    ax.set_xlim(0, 100)
+    ax.set_ylim(y + 0.4, len(bars) + len(qids) + 0.9)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel("Share of respondents (%); the rest of each bar: answers not reported")
+    from matplotlib.patches import Patch
+
+    labels = {"toward Japan": "for a handover / islands belong to Japan", "negotiate": "should be agreed by both countries",
+              "unsure": "hard to say", "toward Russia": "against a handover / islands belong to Russia"}
+    ax.legend(handles=[Patch(color=colours[g], label=labels[g]) for g in labels], loc="upper left",
+              bbox_to_anchor=(0.0, -0.14), ncol=2, fontsize=8.2)
+    return fig
+
+
+def poll_table(polls: pd.DataFrame, country: str) -> pd.DataFrame:
+    """Every poll row of one country with its question wording, for a table under the chart."""
+    rows = polls[polls["country"] == country].sort_values(["question_id", "fieldwork_date", "share_pct"],
+                                                           ascending=[True, True, False])
+    fmt = {"day": "%d %b %Y", "month": "%b %Y"}
+    return pd.DataFrame({
+        "Pollster": rows["pollster"],
+        "Fieldwork from": [d.strftime(fmt[p]) for d, p in zip(rows["fieldwork_date"], rows["date_precision"])],
+        "Mode": rows["mode"].str.replace("_", "-"),
+        "Question (original)": rows["question"].fillna("").replace("", "–"),
+        "Question (English)": rows["question_en"],
+        "Answer": rows["answer"] + " — " + rows["answer_en"],
+        "Share (%)": rows["share_pct"].astype(float),
+    }).reset_index(drop=True)
+
+
+# ----------------------------------------------------------------------------------------------------
+# the analogy
+
+MILESTONE_LABELS = {
+    "ecsc_treaty_signed": "Coal and Steel Community treaty",
+    "frg_joins_nato": "West Germany joins NATO",
+    "saar_referendum": "Saar referendum",
+    "saar_treaty_signed": "Saar Treaty",
+    "saar_joins_frg": "Saar joins West Germany",
+    "saar_customs_union_with_france_ends": "Saar leaves French customs area",
+    "elysee_treaty_signed": "Élysée Treaty",
+    "joint_declaration_signed": "Soviet–Japanese Joint Declaration",
+    "eight_point_plan_proposed": "Eight-point plan",
+    "russia_halts_peace_talks": "Russia halts peace-treaty talks",
+}
+
+
+def milestones(analogy: pd.DataFrame) -> pd.DataFrame:
+    """Dated milestones with years since the end of the war in the pair's theatre, computed from the dates.
+
+    The war's end is each pair's ``war_end`` milestone (8 May 1945 in Europe, 2 September 1945 for Japan);
+    intervals are exact day counts divided by 365.25.
+    """
+    ms = analogy[analogy["kind"] == "milestone"].copy()
+    ends = ms[ms["indicator"] == "war_end"].set_index("pair")["date"]
+    if set(ends.index) != set(ms["pair"]):
+        raise ValueError("every pair needs a war_end milestone")
+    ms = ms[ms["indicator"] != "war_end"]
+    ms["war_end"] = ms["pair"].map(ends)
+    ms["years_since_war"] = (ms["date"] - ms["war_end"]).dt.days / 365.25
+    ms["label"] = ms["indicator"].map(MILESTONE_LABELS).fillna(ms["indicator"])
+    return ms.sort_values(["pair", "date"]).reset_index(drop=True)
+
+
+def indicator(analogy: pd.DataFrame, pair: str, name: str, year: int | None = None) -> float:
+    """One indicator value; raises unless exactly one row matches."""
+    rows = analogy[(analogy["kind"] == "indicator") & (analogy["pair"] == pair) & (analogy["indicator"] == name)]
+    if year is not None:
+        rows = rows[rows["year"] == year]
+    if len(rows) != 1:
+        raise KeyError(f"{len(rows)} rows for {pair}/{name}/{year}")
+    return float(rows["value"].iloc[0])
+
+
+#: Trade-dependence bars of the analogy figure: (pair, indicator, year, label).
+TRADE_SHARES = [
+    ("france_germany", "share_of_exports_france_to_germany_pct", 2014, "Germany in France's exports, 2014"),
+    ("france_germany", "share_of_imports_france_from_germany_pct", 2014, "Germany in France's imports, 2014"),
+    ("france_germany", "share_of_exports_germany_to_france_pct", 2014, "France in Germany's exports, 2014"),
+    ("japan_russia", "share_of_exports_japan_to_ussr_pct", 1985, "USSR in Japan's exports, 1985"),
+    ("japan_russia", "share_of_total_trade_japan_with_russia_pct", 2012, "Russia in Japan's total trade, 2012"),
+    ("japan_russia", "share_of_imports_japan_from_russia_pct", 2021, "Russia in Japan's imports, 2021"),
+    ("japan_russia", "share_of_total_trade_russia_with_japan_pct", 2012, "Japan in Russia's total trade, 2012"),
+]
+
+
+def analogy_chart(analogy: pd.DataFrame, polls: pd.DataFrame):
+    """France–Germany and Japan–Russia side by side on three comparable measures.
+
+    (a) years from the end of the war to each milestone (computed from dates); (b) the partner's share
+    of each side's trade; (c) opinion on the territory: the Saar vote of 1955 and Russian national polls.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    from kurils import style
+
+    colours = {"france_germany": style.OKABE_ITO["bluish_green"], "japan_russia": style.OKABE_ITO["vermillion"]}
+    fig, axes = plt.subplots(3, 1, figsize=(6.4, 10.0), gridspec_kw={"height_ratios": [1.8, 1.5, 0.75], "hspace": 0.6})
+    ax = axes[0]
+    ms = milestones(analogy)
+    ms = ms[ms["indicator"] != "saar_customs_union_with_france_ends"]
+    ms = ms.assign(_o=ms["pair"].map({"france_germany": 0, "japan_russia": 1})).sort_values(["_o", "date"])
+    ys = list(range(len(ms), 0, -1))
+    for y, (_, r) in zip(ys, ms.iterrows()):
+        ax.plot([0, r["years_since_war"]], [y, y], color=colours[r["pair"]], linewidth=1.2, alpha=0.55, zorder=2)
+        ax.plot([r["years_since_war"]], [y], "o", color=colours[r["pair"]], markersize=6, zorder=3)
+        ax.text(r["years_since_war"] + 1.2, y, f"{r['years_since_war']:.1f}", va="center", fontsize=8)
+    ax.set_yticks(ys, style.wrap_labels([f"{r['label']} ({r['date'].year})" for _, r in ms.iterrows()], 34), fontsize=8.2)
+    ax.set_xlim(0, 85)
+    ax.set_ylim(0.4, len(ms) + 0.6)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    from kurils import text
+
+    ends = ms.drop_duplicates("pair").set_index("pair")["war_end"]
+    ax.set_xlabel(f"Years after the end of the war\n(Europe: {text.fmt_date(ends['france_germany'])}; "
+                  f"Japan: {text.fmt_date(ends['japan_russia'])})")
+    ax.set_title("(a) From the end of the war to each milestone", fontsize=11)
+    ax.legend(handles=[Patch(color=colours[p], label=PAIR_LABELS[p]) for p in colours], loc="center right", fontsize=8.5)
+
+    ax = axes[1]
+    labels, values, cols = [], [], []
+    for pair, name, year, label in TRADE_SHARES:
+        labels.append(label)
+        values.append(indicator(analogy, pair, name, year))
+        cols.append(colours[pair])
+    ys = list(range(len(labels), 0, -1))
+    ax.barh(ys, values, color=cols, height=0.62)
+    for y, v in zip(ys, values):
+        ax.text(v + 0.25, y, f"{v:g}%", va="center", fontsize=8)
+    ax.set_yticks(ys, style.wrap_labels(labels, 34), fontsize=8.5)
+    ax.set_xlim(0, max(values) * 1.18)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel("Partner's share of the country's trade\n(% of the value of trade, current prices)")
+    ax.set_title("(b) How much the partners trade with each other", fontsize=11)
+
+    ax = axes[2]
+    levada = polls[(polls["question_id"] == "levada_transfer") & (polls["answer_en"] == "rather support a handover")]
+    levada = levada.sort_values("fieldwork_date").iloc[-1]
+    vciom = polls[(polls["question_id"] == "vciom_transfer") & (polls["answer_en"] == "support a handover for a peace treaty")].iloc[0]
+    ref = ms.set_index("indicator").loc["saar_referendum", "date"]
+    bars = [(f"Saar voters who rejected the European statute, {ref.year}\n(the vote that opened the way back to Germany)",
+             indicator(analogy, "france_germany", "saar_statute_against_pct", ref.year), "france_germany"),
+            (f"Russians for handing over some islands\n(Levada, {levada['fieldwork_date'].strftime('%b %Y')}, national sample)",
+             float(levada["share_pct"]), "japan_russia"),
+            (f"Russians for a handover for a peace treaty\n(VCIOM, {vciom['fieldwork_date'].strftime('%b %Y')}, national sample)",
+             float(vciom["share_pct"]), "japan_russia")]
+    ys = [3, 2, 1]
+    ax.barh(ys, [b[1] for b in bars], color=[colours[b[2]] for b in bars], height=0.62)
+    for y, (_, v, _) in zip(ys, bars):
+        ax.text(v + 1, y, f"{v:g}%", va="center", fontsize=8)
+    ax.set_yticks(ys, style.wrap_labels([b[0].replace("\n", " ") for b in bars], 38), fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.grid(axis="y", visible=False)
+    ax.grid(axis="x", visible=True)
+    ax.set_xlabel("Share of valid votes or of respondents (%)\n— different questions and populations")
+    ax.set_title("(c) Who wants the territory to change hands", fontsize=11)
+    return fig
+
+
+def milestone_table(analogy: pd.DataFrame) -> pd.DataFrame:
+    """The dated milestones of both pairs with the computed years since the end of the war."""
+    from kurils import text
+
+    ms = milestones(analogy)
+    return pd.DataFrame({
+        "Pair": ms["pair"].map(PAIR_LABELS),
+        "Milestone": ms["label"],
+        "Date": [text.fmt_date(d, p) for d, p in zip(ms["date"], ms["date_precision"])],
+        "Years after the war (computed)": ms["years_since_war"].astype(float),
+        "Source": ms["source_title"],
+    })

@@ -1,0 +1,294 @@
+"""The economy chapter's data and helpers, on the real tables: rules that a bad row would break."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from kurils import data, economy
+
+TABLES = ["trade", "energy", "projects", "sanctions", "cooperation", "polls", "analogy"]
+
+
+@pytest.fixture(scope="module")
+def t() -> dict[str, pd.DataFrame]:
+    return {name: data.load(name) for name in TABLES}
+
+
+def _close(fig):
+    plt.close(fig)
+
+
+# ---------------------------------------------------------------------------------------------- tables
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_table_validates_and_is_not_empty(name):
+    assert len(data.load(name)) >= 5
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_row_names_its_source(t, name):
+    frame = t[name]
+    assert frame["source_url"].str.match(r"https?://").all()
+    assert frame["source_title"].str.len().gt(3).all()
+
+
+def test_numeric_fields_declare_units():
+    for name in TABLES:
+        for field in data.resource_descriptor(name)["schema"]["fields"]:
+            if field["type"] in ("number", "integer") and field["name"] != "year":
+                assert field.get("unit"), f"{name}.{field['name']} has no unit"
+
+
+def test_no_negative_trade_values(t):
+    assert (t["trade"]["value"].astype(float) >= 0).all()
+
+
+def test_trade_years_unique_per_reporter_flow_period_and_source(t):
+    key = ["year", "reporter", "flow", "period", "source_url"]
+    assert not t["trade"].duplicated(key).any()
+
+
+def test_trade_as_of_ends_the_period(t):
+    trade = t["trade"]
+    cal = trade[trade["period"] == "calendar"]
+    assert (cal["as_of"] == pd.to_datetime(cal["year"].astype(str) + "-12-31")).all()
+    fy = trade[trade["period"] == "fiscal"]
+    assert (fy["as_of"] == pd.to_datetime((fy["year"] + 1).astype(str) + "-03-31")).all()
+
+
+@pytest.mark.parametrize("table, column", [("energy", "share_pct"), ("polls", "share_pct"), ("projects", "stake_pct")])
+def test_shares_within_0_and_100(t, table, column):
+    values = t[table][column].dropna().astype(float)
+    assert values.between(0, 100).all()
+
+
+def test_percent_indicators_of_the_analogy_within_0_and_100(t):
+    pct = t["analogy"][t["analogy"]["unit"].fillna("").str.startswith("percent")]
+    assert len(pct) >= 10 and pct["value"].astype(float).between(0, 100).all()
+
+
+def test_energy_rows_carry_a_share_or_a_volume_with_its_unit(t):
+    energy = t["energy"]
+    assert (energy["share_pct"].notna() | energy["volume"].notna()).all()
+    assert (energy["volume"].isna() | energy["volume_unit"].notna()).all()
+
+
+def test_poll_shares_for_one_question_and_fieldwork_sum_to_at_most_100(t):
+    totals = economy.poll_totals(t["polls"])
+    assert (totals <= 100.0 + 1e-9).all(), totals[totals > 100]
+
+
+def test_poll_question_wording_is_kept_or_flagged(t):
+    polls = t["polls"]
+    verbatim = polls[polls["wording"].isin(["verbatim", "verbatim_assumed"])]
+    assert verbatim["question"].notna().all()
+    assumed = polls[polls["wording"] == "verbatim_assumed"]
+    assert assumed["note"].str.contains("assumed unchanged").all()
+
+
+def test_project_stakes_add_up_to_at_most_100(t):
+    totals = economy.stake_totals(t["projects"])
+    assert set(totals.index) == {"sakhalin_1", "sakhalin_2", "arctic_lng_2"}
+    assert (totals <= 100.0 + 1e-9).all()
+    # every partner's stake is sourced for the three projects, so each adds up exactly
+    assert totals.round(6).eq(100.0).all(), totals
+
+
+def test_saar_referendum_shares_and_votes_agree(t):
+    a = t["analogy"]
+    against = economy.indicator(a, "france_germany", "saar_statute_against_pct", 1955)
+    yes = economy.indicator(a, "france_germany", "saar_statute_for_pct", 1955)
+    assert against + yes == pytest.approx(100, abs=0.02)
+    v_against = economy.indicator(a, "france_germany", "saar_statute_against_votes", 1955)
+    v_for = economy.indicator(a, "france_germany", "saar_statute_for_votes", 1955)
+    assert 100 * v_against / (v_against + v_for) == pytest.approx(against, abs=0.01)
+
+
+def test_milestone_and_indicator_rows_are_well_formed(t):
+    a = t["analogy"]
+    ms = a[a["kind"] == "milestone"]
+    ind = a[a["kind"] == "indicator"]
+    assert ms["date"].notna().all() and ms["value"].isna().all()
+    assert ind["value"].notna().all() and ind["unit"].notna().all()
+    assert (ms["date"].dt.year == ms["year"]).all()
+
+
+def test_years_since_war_are_computed_and_match_the_stated_figure(t):
+    ms = economy.milestones(t["analogy"]).set_index("indicator")
+    elysee = ms.at["elysee_treaty_signed", "years_since_war"]
+    stated = economy.indicator(t["analogy"], "france_germany", "elysee_years_after_war_stated", 1963)
+    assert round(elysee) == stated
+    assert 11 < ms.at["saar_joins_frg", "years_since_war"] < 12
+    assert (ms["years_since_war"] > 0).all()
+
+
+def test_no_derived_interval_is_stored_as_data(t):
+    assert not t["analogy"]["indicator"].str.startswith("years_since").any()
+
+
+def test_sanction_and_cooperation_ids_are_unique_and_dates_sorted(t):
+    for name in ("sanctions", "cooperation"):
+        frame = t[name]
+        assert frame["id"].is_unique
+        assert frame["date"].is_monotonic_increasing
+
+
+def test_russian_countermeasures_follow_japans_first_2022_package(t):
+    s = t["sanctions"]
+    first = economy.event(t, "sanctions", "jp_2022_02_first_package")["date"]
+    ru = s[(s["imposed_by"] == "RU") & (s["date"].dt.year >= 2022)]
+    assert (ru["date"] > first).all()
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+
+
+def test_in_billions_changes_the_multiplier_never_the_currency(t):
+    trade = t["trade"]
+    billions = economy.in_billions(trade)
+    million = trade["unit"] == "million"
+    assert billions[million].tolist() == pytest.approx((trade.loc[million, "value"].astype(float) / 1000).tolist())
+    with pytest.raises(ValueError):
+        economy.in_billions(trade.assign(unit="thousand"))
+
+
+def test_chart_rows_keep_one_point_per_year_flow_currency_period(t):
+    rows = economy.trade_chart_rows(t["trade"])
+    assert not rows.duplicated(["year", "flow", "currency", "period"]).any()
+    assert set(rows["period"]) <= {"calendar", "fiscal"}
+
+
+def test_disagreeing_2021_imports_show_the_ministry_of_finance_row(t):
+    rows = economy.trade_chart_rows(t["trade"])
+    row = rows[(rows["year"] == 2021) & (rows["flow"] == "japan_imports") & (rows["currency"] == "JPY")]
+    assert len(row) == 1 and row["reporter"].iloc[0] == "japan_customs"
+    both = t["trade"][(t["trade"]["year"] == 2021) & (t["trade"]["flow"] == "japan_imports")]
+    assert both["value"].nunique() == 2  # the other source stays in the data
+
+
+def test_a_tie_within_one_reporter_is_refused(t):
+    trade = t["trade"]
+    row = trade[(trade["year"] == 2023) & (trade["flow"] == "japan_imports")].copy()
+    row["source_url"] = "https://example.org/copy"
+    with pytest.raises(ValueError):
+        economy.trade_chart_rows(pd.concat([trade, row]))
+
+
+def test_usd_peak_is_2013(t):
+    peak = economy.usd_peak(t["trade"])
+    assert peak["year"] == 2013
+    assert peak["total"] == pytest.approx(34.8, abs=0.05)
+
+
+# ---------------------------------------------------------------------------------------------- charts
+
+
+def _figures(t):
+    return {
+        "trade": economy.trade_chart(t["trade"], t),
+        "energy": economy.energy_share_chart(t["energy"], t),
+        "sanctions": economy.sanctions_chart(t["sanctions"], t),
+        "cooperation": economy.cooperation_chart(t["cooperation"]),
+        "japan_polls": economy.japan_poll_chart(t["polls"], t),
+        "russia_polls": economy.russia_poll_chart(t["polls"]),
+        "analogy": economy.analogy_chart(t["analogy"], t["polls"]),
+    }
+
+
+@pytest.fixture(scope="module")
+def figures(t):
+    figs = _figures(t)
+    yield figs
+    for fig in figs.values():
+        _close(fig)
+
+
+def test_every_event_annotated_on_a_chart_exists_in_the_data(t, figures):
+    known = set(t["sanctions"]["id"]) | set(t["cooperation"]["id"])
+    years = set(t["trade"]["year"].astype(int))
+    for name, fig in figures.items():
+        for gid in economy.annotation_ids(fig):
+            kind, _, ref = gid.partition(":")
+            if kind == "event":
+                assert ref in known, (name, gid)
+            elif kind == "peak":
+                assert int(ref) in years, (name, gid)
+            else:
+                pytest.fail(f"{name}: unknown annotation {gid}")
+
+
+def test_the_events_each_chart_promises_are_drawn(figures):
+    ids = economy.annotation_ids(figures["trade"])
+    for _, event_id, _ in economy.TRADE_EVENTS:
+        assert f"event:{event_id}" in ids
+    assert "peak:2013" in ids
+    assert {f"event:{i}" for (_, i, _) in sum(economy.ENERGY_EVENTS.values(), [])} <= economy.annotation_ids(figures["energy"])
+
+
+def test_a_missing_event_id_fails_loudly(t):
+    with pytest.raises(KeyError):
+        economy.events(t, [("sanctions", "no_such_event", "x")])
+
+
+def test_trade_chart_never_puts_two_currencies_on_one_axis(figures):
+    usd, jpy = figures["trade"].axes[:2]
+    assert "US dollars" in usd.get_ylabel() and "Yen" in jpy.get_ylabel()
+    assert usd.get_ylim()[1] < 100 and jpy.get_ylim()[1] > 500  # dollar billions vs yen billions
+
+
+def test_fiscal_points_are_never_joined_by_a_line(t, figures):
+    rows = economy.trade_chart_rows(t["trade"])
+    fiscal_x = set(rows.loc[rows["period"] == "fiscal", "x"])
+    import matplotlib.dates as mdates
+
+    fiscal_num = {mdates.date2num(x) for x in fiscal_x}
+    for ax in figures["trade"].axes[:2]:
+        for line in ax.get_lines():
+            if line.get_linestyle() in ("None", "none", ""):
+                continue
+            xs = set(mdates.date2num(x) if not isinstance(x, float) else x for x in line.get_xdata())
+            if len(xs) > 1:
+                assert not xs & fiscal_num, "a line passes through a fiscal-year point"
+
+
+def test_every_axis_names_its_unit(figures):
+    for name, fig in figures.items():
+        for ax in fig.axes:
+            if not ax.axison or not ax.get_xlabel() and not ax.get_ylabel():
+                continue
+            labels = ax.get_xlabel() + " " + ax.get_ylabel()
+            assert any(u in labels for u in ("%", "billion", "tonnes", "Year", "Date", "Years", "fieldwork")), (name, labels)
+
+
+def test_charts_render_to_svg(figures):
+    from kurils import style
+
+    for name, fig in figures.items():
+        assert style.render(fig, "svg").startswith(b"<?xml"), name
+
+
+def test_cooperation_chart_refuses_events_outside_its_windows(t):
+    odd = t["cooperation"].copy()
+    odd.loc[odd.index[0], "date"] = pd.Timestamp(2008, 1, 1)
+    with pytest.raises(ValueError):
+        economy.cooperation_chart(odd)
+    plt.close("all")
+
+
+def test_wrap_cjk_keeps_every_character():
+    text = "あなたは，ロシアに親しみを感じますか，それとも感じませんか。この中ではどうでしょうか。"
+    wrapped = economy.wrap_cjk(text, 20)
+    assert wrapped.replace("\n", "") == text
+    assert max(len(line) for line in wrapped.splitlines()) <= 20
+
+
+def test_tables_for_the_page(t):
+    stakes = economy.stake_table(t["projects"])
+    assert stakes["Project"].tolist()[0] == "Sakhalin-1" and len(stakes) == stakes[["Project", "Partner"]].drop_duplicates().shape[0]
+    assert len(economy.cooperation_table(t["cooperation"])) == len(t["cooperation"])
+    assert set(economy.poll_table(t["polls"], "RU")["Share (%)"]) <= set(t["polls"]["share_pct"].astype(float))
+    dis = economy.trade_disagreements(t["trade"])
+    assert (dis["On the chart"] == "yes").any() and (dis["On the chart"] == "no").any()
