@@ -98,10 +98,10 @@ def label(ax, lon: float, lat: float, text: str, *, size: float = 9, color: str 
 
 
 def point(ax, lon: float, lat: float, *, color: str = style.INK, marker: str = "o", size: float = 5, zorder: int = 5,
-          **kwargs):
-    """Draw a point marker at a lon/lat position."""
-    return ax.plot(lon, lat, marker=marker, color=color, markersize=size, markeredgecolor="white",
-                   markeredgewidth=0.7, transform=ccrs.PlateCarree(), zorder=zorder, linestyle="none", **kwargs)
+          edgecolor: str = "white", edgewidth: float = 0.7, **kwargs):
+    """Draw a point marker at a lon/lat position (white edge by default, so it stands out on any fill)."""
+    return ax.plot(lon, lat, marker=marker, color=color, markersize=size, markeredgecolor=edgecolor,
+                   markeredgewidth=edgewidth, transform=ccrs.PlateCarree(), zorder=zorder, linestyle="none", **kwargs)
 
 
 def world_inset(fig, rect, highlight: tuple[float, float, float, float], *, central=(145.0, 40.0)):
@@ -184,3 +184,45 @@ def island_labels(ax, islands, offsets=ISLAND_LABEL_OFFSETS, *, size: float = 9)
         names = [row["name_en"], row["name_ja"], row["name_ru"]]
         text = "\n".join(str(n) for n in names if isinstance(n, str) and n)
         label(ax, float(row["lon"]), float(row["lat"]), text, dx=dx, dy=dy, ha=ha, size=size, weight="bold")
+
+
+def fan_boundary(ax, extent: tuple[float, float, float, float], *, n: int = 60) -> None:
+    """Clip a map to its lon/lat box, giving a conic projection its natural fan shape.
+
+    A rectangular frame around a wide conic map also shows the corners outside the box (north of its
+    top parallel at the sides, west and east of its edge meridians at the top), which may lie beyond
+    the committed geodata and would show land as sea. Call after :func:`base_map` on the same extent.
+    """
+    import matplotlib.path as mpath
+    import numpy as np
+
+    lon0, lon1, lat0, lat1 = extent
+    lons = np.concatenate([np.linspace(lon0, lon1, n), np.full(n, lon1), np.linspace(lon1, lon0, n), np.full(n, lon0)])
+    lats = np.concatenate([np.full(n, lat0), np.linspace(lat0, lat1, n), np.full(n, lat1), np.linspace(lat1, lat0, n)])
+    ax.set_boundary(mpath.Path(np.column_stack([lons, lats])), transform=ccrs.PlateCarree())
+
+
+def areas(ax, geoms, *, edgecolor: str, facecolor: str = "none", linewidth: float = 1.2, linestyle="-",
+          alpha: float | None = None, zorder: int = 3) -> None:
+    """Draw lon/lat (multi)polygons — range rings, reach areas — as outlines, optionally filled.
+
+    ``alpha`` applies to the fill only, so a translucent area keeps a crisp outline.
+    """
+    from matplotlib.colors import to_rgba
+
+    geoms = list(geoms)
+    if facecolor != "none" and alpha is not None:
+        facecolor = to_rgba(facecolor, alpha)
+    ax.add_geometries(geoms, crs=ccrs.PlateCarree(), facecolor=facecolor, edgecolor="none", zorder=zorder)
+    ax.add_geometries(geoms, crs=ccrs.PlateCarree(), facecolor="none", edgecolor=edgecolor, linewidth=linewidth,
+                      linestyle=linestyle, zorder=zorder)
+
+
+def geodesic_line(ax, lon1: float, lat1: float, lon2: float, lat2: float, *, n: int = 64, **kwargs):
+    """Draw the geodesic (shortest path on the WGS 84 ellipsoid) between two points."""
+    import numpy as np
+
+    inner = np.array(geo.GEOD.npts(lon1, lat1, lon2, lat2, n)).reshape(-1, 2)
+    lons = np.concatenate([[lon1], inner[:, 0], [lon2]])
+    lats = np.concatenate([[lat1], inner[:, 1], [lat2]])
+    return ax.plot(lons, lats, transform=ccrs.PlateCarree(), **kwargs)

@@ -1,0 +1,387 @@
+"""The history chapter's tables, maps and charts, on the real data."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from kurils import data, history
+from kurils.data import DataValidationError
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+CHAPTER = ROOT / "book" / "history.md"
+TABLES = ["timeline", "leaders", "boundaries", "areas", "population"]
+
+
+@pytest.fixture(scope="module")
+def t():
+    return {name: data.load(name) for name in TABLES + ["island_facts", "islands"]}
+
+
+# ------------------------------------------------------------------------------------------ tables
+
+def test_history_tables_validate_and_are_sourced(t):
+    assert len(t["timeline"]) >= 40
+    for name in TABLES:
+        frame = t[name]
+        assert len(frame), name
+        assert frame["source_url"].str.match(r"https?://").all(), name
+        assert frame["source_title"].str.len().gt(0).all(), name
+
+
+def test_low_quality_aggregators_are_not_sources(t):
+    banned = ("newsflash.city", "kxan36news", "news-japan.net")
+    for name in TABLES:
+        urls = t[name]["source_url"]
+        assert not urls.str.contains("|".join(banned), regex=True).any(), name
+
+
+def test_timeline_is_in_date_order(t):
+    dates = t["timeline"]["date"]
+    assert dates.is_monotonic_increasing, t["timeline"].loc[dates.diff() < pd.Timedelta(0), "id"].tolist()
+
+
+def test_timeline_dates_match_their_precision(t):
+    tl = t["timeline"]
+    for row in tl.itertuples():
+        d = row.date
+        if row.date_precision in ("month", "year", "century"):
+            assert d.day == 1, row.id
+        if row.date_precision in ("year", "century"):
+            assert d.month == 1, row.id
+        if row.date_precision == "century":
+            assert d.year % 100 == 0, row.id
+        assert d <= row.accessed, f"{row.id} is dated after its source was read"
+
+
+def test_chart_categories_are_the_schema_enum(t):
+    field = next(f for f in data.resource_descriptor("timeline")["schema"]["fields"] if f["name"] == "category")
+    assert set(history.CATEGORIES) == set(field["constraints"]["enum"]) == set(history.CATEGORY_COLOURS)
+    assert set(t["timeline"]["category"]) <= set(history.CATEGORIES)
+
+
+def test_every_event_the_chapter_names_exists(t):
+    ids = set(t["timeline"]["id"])
+    text = CHAPTER.read_text(encoding="utf-8")
+    used = history.referenced_event_ids(text)
+    assert len(used) > 30, "the chapter glues its dates from the timeline"
+    assert used <= ids, sorted(used - ids)
+    assert set(history.TURNING_POINTS) <= ids
+    for quoted in ("treaty_shimoda_1855", "russia_ends_talks_2022", "jp_abe_shinzo_2"):
+        assert quoted in text
+
+
+def test_referenced_event_ids_reads_glue_names():
+    md = "on {glue:md}`date_yalta_1945` ({glue:md}`cite_yalta_1945`) and {glue:text}`n_events` {glue:md}`current_to`"
+    assert history.referenced_event_ids(md) == {"yalta_1945"}
+
+
+def test_turning_points_are_bilateral_events(t):
+    two = set(history.bilateral(t["timeline"])["id"])
+    assert set(history.TURNING_POINTS) <= two
+    assert set(history.TURNING_POINTS.values()) <= set(history.TURNING_COLOURS)
+
+
+def test_bilateral_excludes_third_parties(t):
+    two = history.bilateral(t["timeline"])
+    assert "mao_1964" not in set(two["id"]) and "sf_treaty_signed_1951" not in set(two["id"])
+    assert "joint_declaration_signed_1956" in set(two["id"])
+
+
+@pytest.mark.parametrize("date, precision, expected", [
+    ("1855-02-07", "day", "7 February 1855"), ("1973-10-01", "month", "October 1973"), ("1947-01-01", "year", "1947"),
+    ("1600-01-01", "century", "17th century"), ("1900-01-01", "century", "20th century"),
+])
+def test_event_dates_keep_their_precision(date, precision, expected):
+    assert history.fmt_event_date(date, precision) == expected
+
+
+def test_source_links_survive_parentheses():
+    link = history.source_link("https://ja-wiki.pages.dev/wiki/A_(B)")
+    assert link == "[ja-wiki.pages.dev](<https://ja-wiki.pages.dev/wiki/A_(B)>)"
+
+
+# ------------------------------------------------------------------------------------ foreign keys
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("geo"))
+    return dest
+
+
+def _replace(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_boundary_with_unknown_event_fails(data_copy):
+    _replace(data_copy / "boundaries.csv", ",treaty_portsmouth_1905,", ",treaty_of_nowhere,")
+    with pytest.raises(DataValidationError) as info:
+        data.load("boundaries", data_copy)
+    assert "foreign-key" in str(info.value) and "data/boundaries.csv" in str(info.value)
+
+
+def test_population_with_unknown_place_fails(data_copy):
+    _replace(data_copy / "population.csv", "\nkurilsky_district,", "\nkurilsk_district,")
+    with pytest.raises(DataValidationError) as info:
+        data.load("population", data_copy)
+    assert "foreign-key" in str(info.value) and 'column "place_id"' in str(info.value)
+
+
+def test_unknown_party_code_fails(data_copy):
+    _replace(data_copy / "timeline.csv", ",JP;RU,Shimoda,", ",JP;USSR,Shimoda,")
+    with pytest.raises(DataValidationError) as info:
+        data.load("timeline", data_copy)
+    assert 'column "parties"' in str(info.value)
+
+
+def test_areas_point_to_islands(t):
+    islands = set(t["islands"]["id"])
+    assert set(t["areas"]["island_id"].dropna()) <= islands
+    assert set(t["population"]["place_id"]) <= set(t["areas"]["id"])
+
+
+def test_boundary_sources_are_those_of_their_events(t):
+    events = t["timeline"].set_index("id")
+    for row in t["boundaries"].itertuples():
+        assert row.source_url == events.at[row.event_id, "source_url"], row.id
+
+
+# ----------------------------------------------------------------------------------------- leaders
+
+def test_terms_start_before_they_end(t):
+    ld = t["leaders"].dropna(subset=["end"])
+    bad = ld[ld["start"] > ld["end"]]
+    assert bad.empty, bad["id"].tolist()
+
+
+def test_no_overlapping_terms_per_office(t):
+    assert history.overlapping_terms(t["leaders"]) == []
+
+
+def test_overlap_check_can_fail(t):
+    ld = t["leaders"].copy()
+    i = ld.index[ld["id"] == "jp_kishi_nobusuke"][0]
+    ld.loc[i, "end"] = pd.Timestamp("1961-01-01")  # runs past Ikeda's start
+    assert ("jp_kishi_nobusuke", "jp_ikeda_hayato") in history.overlapping_terms(ld)
+
+
+def test_month_precision_handover_is_not_an_overlap(t):
+    assert not [p for p in history.overlapping_terms(t["leaders"]) if "su_malenkov" in p]
+
+
+def test_alternative_rows_match_their_main_row(t):
+    ld = t["leaders"].set_index("id")
+    alts = [i for i in ld.index if i.endswith("_alt")]
+    assert alts, "the data keeps disagreeing sources as _alt rows"
+    for alt in alts:
+        main = ld.loc[alt.removesuffix("_alt")]
+        for col in ("name", "office", "start"):
+            assert ld.at[alt, col] == main[col], (alt, col)
+
+
+def test_open_terms_say_when_they_were_last_confirmed(t):
+    ld = history.main_terms(t["leaders"])
+    open_ = ld[ld["end"].isna()]
+    assert open_["as_of"].notna().all()
+    assert not open_["office"].duplicated().any(), "at most one open term per office"
+
+
+@pytest.mark.parametrize("lane, date, name", [
+    ("Japan: prime minister", "1956-10-19", "Hatoyama Ichirō"),
+    ("USSR: party leader, president", "1956-10-19", "Nikita Khrushchev"),
+    ("Japan: prime minister", "1993-10-13", "Hosokawa Morihiro"),
+    ("Russia: president", "1993-10-13", "Boris Yeltsin"),
+    ("USSR: party leader, president", "1991-04-16", "Mikhail Gorbachev"),
+    ("Japan: prime minister", "1987-11-06", "Takeshita Noboru"),  # the successor from the handover day
+])
+def test_who_was_in_office(t, lane, date, name):
+    assert history.in_office(t["leaders"], lane, date) == name
+
+
+def test_gorbachev_is_one_bar(t):
+    bars = history.terms(t["leaders"], "2026-11-25")
+    gorbachev = bars[bars["name"] == "Mikhail Gorbachev"]
+    assert len(gorbachev) == 1
+    assert gorbachev["end"].iloc[0] == pd.Timestamp("1991-12-25")
+
+
+def test_every_summit_row_names_both_leaders(t):
+    table = history.summits_table(t["leaders"], t["timeline"])
+    assert len(table) >= 20
+    assert table[["Japanese prime minister", "Soviet or Russian leader"]].notna().all().all()
+
+
+# ----------------------------------------------------------------------------------------- borders
+
+@pytest.mark.parametrize("period, lon, lat, holder, claimed", [
+    (1855, 147.8, 45.0, "JP", None),       # Etorofu
+    (1855, 150.0, 45.9, "RU", None),       # Urup
+    (1855, 142.9, 50.0, "shared", None),   # Sakhalin
+    (1875, 156.3, 50.75, "JP", None),      # Shumshu
+    (1875, 142.9, 50.0, "RU", None),
+    (1905, 142.7, 47.0, "JP", None),       # southern Sakhalin
+    (1905, 142.9, 52.0, "RU", None),       # northern Sakhalin
+    (1905, 145.8, 44.1, "JP", None),       # Kunashiri
+    (1945, 145.8, 44.1, "SU", "JP"),
+    (1945, 146.74, 43.8, "SU", "JP"),      # Shikotan
+    (1945, 150.0, 45.9, "SU", None),
+    (1945, 142.7, 47.0, "SU", None),
+])
+def test_border_panels_give_each_periods_holders(t, period, lon, lat, holder, claimed):
+    assert history.holder_at(t["boundaries"], period, lon, lat) == (holder, claimed)
+
+
+@pytest.mark.parametrize("period", [1855, 1875, 1905, 1945])
+def test_hokkaido_and_kamchatka_are_never_assigned(t, period):
+    assert history.holder_at(t["boundaries"], period, 142.8, 43.5) is None   # Hokkaido
+    assert history.holder_at(t["boundaries"], period, 145.0, 43.35) is None  # Nemuro peninsula, Hokkaido
+    assert history.holder_at(t["boundaries"], period, 158.5, 53.5) is None   # Kamchatka
+
+
+@pytest.mark.parametrize("period", [1855, 1875, 1905, 1945])
+def test_no_land_is_held_twice(t, period):
+    shapes = history.holdings(t["boundaries"], period)
+    assert all(not h.geometry.is_empty for h in shapes)
+    for a, b in itertools.combinations(shapes, 2):
+        assert a.geometry.intersection(b.geometry).area < 1e-9, (a.id, b.id)
+
+
+def test_every_period_covers_the_same_land(t):
+    areas = {p: sum(h.geometry.area for h in history.holdings(t["boundaries"], p)) for p in (1855, 1875, 1905, 1945)}
+    assert max(areas.values()) == pytest.approx(min(areas.values()), rel=1e-6)
+
+
+def test_period_starts_follow_the_settlements(t):
+    starts = history.period_starts(t["boundaries"], t["timeline"])
+    assert [s.year for s in starts.values()] == [1855, 1875, 1905, 1945]
+
+
+# ------------------------------------------------------------------------------------------ people
+
+def test_former_residents_decline(t):
+    alive = history.former_residents(t["population"])
+    assert alive["value"].is_monotonic_decreasing
+    assert alive["value"].iloc[0] < history.residents_1945(t["island_facts"])
+
+
+def test_stated_share_alive_matches_the_counts(t):
+    pop = t["population"]
+    share = pop[pop["metric"] == "share_alive"].iloc[0]
+    alive = pop[(pop["metric"] == "persons") & (pop["group"] == "former_residents") & (pop["as_of"] == share["as_of"])]
+    computed = 100 * alive["value"].iloc[0] / history.residents_1945(t["island_facts"])
+    assert computed == pytest.approx(share["value"], abs=0.05)
+
+
+def test_official_island_figures_add_up_to_their_total(t):
+    rows = t["population"]
+    rows = rows[(rows["group"] == "resident_population") & (rows["basis"] == "official_japan")]
+    for as_of, group in rows.groupby("as_of"):
+        parts = group[group["place_id"].isin(history.ISLAND_ORDER)]["value"].sum()
+        total = group[group["place_id"] == "northern_territories"]["value"]
+        assert len(total) == 1 and parts == total.iloc[0], as_of
+
+
+def test_preferred_takes_the_strongest_source(t):
+    best = history.preferred(t["population"])
+    et = best[(best["place_id"] == "etorofu") & (best["as_of"] == pd.Timestamp("2016-01-01"))]
+    assert et["value"].tolist() == [5934] and et["basis"].tolist() == ["official_japan"]
+    base = best[(best["group"] == "japanese_residents_1945") & (best["metric"] == "persons")]
+    assert base["value"].tolist() == [17291]
+
+
+def test_disagreements_are_listed_with_the_value_shown(t):
+    table = history.disagreements_table(t["population"], t["island_facts"], t["areas"])
+    assert {17291, 17921} <= set(table["Value"].astype(int))
+    shown = table[table["Shown"] == "yes"]
+    assert 17291 in set(shown["Value"].astype(int)) and 17921 not in set(shown["Value"].astype(int))
+
+
+def test_people_numbers(t):
+    n = history.people_numbers(t["population"], t["island_facts"])
+    assert n["residents_1945"] == 17291 and n["households_1945"] == 3124
+    assert n["alive_first"] > n["alive_last"] > n["alive_prelim"]
+    assert n["alive_prelim"] == 4998  # the one count its source calls preliminary
+    assert n["alive_last_share"] == pytest.approx(100 * n["alive_last"] / 17291)
+    assert n["age_latest"] >= n["age_at_alive_last"]
+
+
+def test_2018_figures_come_from_island_facts_not_a_copy(t):
+    pop = t["population"]
+    cabinet = "what-kind-of-place"
+    assert not pop["source_url"].str.contains(cabinet).any()
+    merged = history.russian_admin_population(pop, t["island_facts"])
+    assert merged["source_url"].str.contains(cabinet).sum() == 4  # three islands and their total
+
+
+# ---------------------------------------------------------------------------------- label placement
+
+def test_spread_keeps_order_and_gap():
+    out = history.spread([0.0, 0.1, 0.15, 5.0], 1.0, lo=-10, hi=10)
+    assert np.all(np.diff(out) >= 1.0 - 1e-9)
+    assert out[-1] == pytest.approx(5.0)
+
+
+def test_spread_leaves_spaced_labels_alone():
+    assert history.spread([0, 2, 4], 1.0).tolist() == [0, 2, 4]
+
+
+def test_spread_respects_bounds_and_refuses_impossible_fits():
+    out = history.spread([0.0, 0.0, 0.0], 1.0, lo=0.0, hi=5.0)
+    assert out[0] >= 0.0 and out[-1] <= 5.0
+    with pytest.raises(ValueError):
+        history.spread([0.0, 0.0, 0.0], 1.0, lo=0.0, hi=1.5)
+
+
+def test_assign_lanes_never_overlaps():
+    starts, ends = [0, 1, 2, 5, 5.5], [3, 4, 6, 7, 9]
+    lanes = history.assign_lanes(starts, ends)
+    for lane in set(lanes):
+        spans = sorted((s, e) for s, e, k in zip(starts, ends, lanes) if k == lane)
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:]))
+    assert lanes[:3] == [0, 1, 2]
+
+
+def _overlapping_texts(fig, texts) -> list[tuple[str, str]]:
+    renderer = fig.canvas.get_renderer()
+    boxes = [(tx.get_text(), tx.get_window_extent(renderer)) for tx in texts if tx.get_text().strip()]
+    return [(a, b) for (a, ba), (b, bb) in itertools.combinations(boxes, 2) if ba.overlaps(bb)
+            and ba.intersection(ba, bb).width > 1 and ba.intersection(ba, bb).height > 1]
+
+
+@pytest.mark.parametrize("start, end", [("1945-01-01", "1961-01-01"), ("1991-01-01", "2027-01-01")])
+def test_zoom_labels_do_not_overlap(t, start, end):
+    fig = history.timeline_zoom(t["timeline"], start, end, title="test")
+    ax = fig.axes[0]
+    try:
+        titles = [tx for tx in ax.texts if tx.get_position()[0] > 0.2]
+        dates = [tx for tx in ax.texts if tx.get_position()[0] < 0.2]
+        assert len(titles) == len(history.window(t["timeline"], start, end))
+        assert _overlapping_texts(fig, titles) == [] and _overlapping_texts(fig, dates) == []
+        assert _overlapping_texts(fig, ax.texts) == []
+    finally:
+        plt.close(fig)
+
+
+def test_overview_and_leaders_labels_do_not_overlap(t):
+    highlight = ["treaty_shimoda_1855", "treaty_st_petersburg_1875", "treaty_portsmouth_1905", "soviet_dow_1945",
+                 "sf_treaty_signed_1951", "joint_declaration_signed_1956", "gorbachev_visit_1991", "singapore_2018",
+                 "russia_ends_talks_2022"]
+    for fig in (history.timeline_overview(t["timeline"], t["boundaries"], highlight),
+                history.leaders_chart(t["leaders"], t["timeline"])):
+        try:
+            ax = fig.axes[0]
+            labels = [tx for tx in ax.texts if "(" in tx.get_text()]
+            assert len(labels) >= 9
+            assert _overlapping_texts(fig, labels) == []
+        finally:
+            plt.close(fig)

@@ -1,0 +1,291 @@
+"""The Sea of Okhotsk chapter: its tables, the depth and control rules, reach areas, distances, map extents."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from shapely.geometry import Polygon, box
+
+from kurils import data, geo, islands, maps, okhotsk as ok
+from kurils.data import DataValidationError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+TABLES = ["straits", "military_sites", "weapon_systems", "places", "region_facts"]
+#: Box covered by the committed Natural Earth extract (data/geo/README.md).
+GEODATA = (125.0, 170.0, 35.0, 62.0)
+
+
+@pytest.fixture(scope="module")
+def t():
+    tables = {name: data.load(name) for name in TABLES}
+    tables["islands"] = data.load("islands")
+    tables["summary"] = ok.strait_summary(tables["straits"])
+    return tables
+
+
+# -------------------------------------------------------------------------------------------- tables
+
+@pytest.mark.parametrize("name", TABLES)
+def test_table_validates_with_sources_on_every_row(name):
+    frame = data.load(name)
+    assert len(frame) > 0
+    assert frame["source_url"].str.match(r"https?://").all()
+    assert frame["source_title"].notna().all() and frame["accessed"].notna().all()
+
+
+def test_every_strait_has_exactly_one_primary_row(t):
+    primary = t["straits"].groupby("strait")["primary"].sum()
+    assert (primary == 1).all(), primary[primary != 1]
+    assert set(t["straits"].loc[t["straits"]["primary"], "id"]) == set(primary.index)
+
+
+def test_lower_bounds_are_never_entered_as_maxima(t):
+    both = t["straits"]["max_depth_m"].notna() & t["straits"]["max_depth_over_m"].notna()
+    assert not both.any(), t["straits"].loc[both, "id"].tolist()
+
+
+def test_coordinates_come_in_pairs_and_say_what_they_locate(t):
+    for name in ["straits", "military_sites", "places"]:
+        frame = t[name]
+        assert (frame["lat"].isna() == frame["lon"].isna()).all(), name
+    sites = t["military_sites"]
+    assert (sites["position_basis"].isna() == sites["lat"].isna()).all()
+
+
+def test_region_facts_hold_a_value_or_a_dated_or_text_fact(t):
+    facts = t["region_facts"]
+    words = facts["unit"].isin(["date", "text"])
+    assert facts.loc[~words, "value"].notna().all()
+    assert facts.loc[words, "value"].isna().all() and facts.loc[words, "value_text"].notna().all()
+    assert facts.loc[facts["unit"] == "date", "as_of"].notna().all()
+    dated = facts["as_of"].notna()
+    assert facts.loc[dated, "as_of_precision"].notna().all()
+
+
+def test_drawn_ranges_have_a_figure_and_secondary_flags_are_kept(t):
+    weapons = t["weapon_systems"]
+    assert weapons.loc[weapons["shown"], "range_km"].notna().all()
+    secondary = t["straits"]["note"].str.contains("secondary: encyclopaedia", regex=False).sum()
+    assert secondary >= len(t["straits"]) // 2
+
+
+def test_foreign_keys_hold(t):
+    systems = set(t["weapon_systems"]["system"])
+    used = set(t["military_sites"]["system"].dropna())
+    assert used <= systems, used - systems
+    assert set(t["places"]["island"]) <= set(t["islands"]["id"])
+    on_disputed = t["military_sites"]["island"].isin(["etorofu", "kunashiri", "shikotan", "habomai"])
+    assert set(t["military_sites"].loc[on_disputed, "island"]) <= set(t["islands"]["id"])
+    sides = set(t["straits"]["side_a"]) | set(t["straits"]["side_b"])
+    assert sides <= set(ok.STATUS_QUO), sides - set(ok.STATUS_QUO)
+    assert set(t["straits"]["via"].dropna()) <= set(t["straits"]["strait"])
+
+
+def test_a_site_naming_an_unknown_system_fails_validation(tmp_path):
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("geo"))
+    path = dest / "military_sites.csv"
+    text = path.read_text(encoding="utf-8")
+    assert ",bastion_p," in text
+    path.write_text(text.replace(",bastion_p,", ",bastion_x,", 1), encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        data.load("military_sites", dest)
+    assert "foreign-key" in str(info.value) and "military_sites.csv" in str(info.value)
+
+
+# --------------------------------------------------------------------------------------- map extents
+
+def _inside(frame: pd.DataFrame, extent) -> pd.Series:
+    lon0, lon1, lat0, lat1 = extent
+    return frame["lon"].between(lon0, lon1) & frame["lat"].between(lat0, lat1)
+
+
+@pytest.mark.parametrize("extent", [ok.OVERVIEW, ok.GATES, ok.COVERAGE, ok.REACH, ok.SCENARIO_EXTENT, maps.SOUTH_KURILS])
+def test_every_map_extent_lies_within_the_committed_geodata(extent):
+    lon0, lon1, lat0, lat1 = extent
+    assert GEODATA[0] <= lon0 < lon1 <= GEODATA[1] and GEODATA[2] <= lat0 < lat1 <= GEODATA[3]
+
+
+def test_everything_drawn_falls_inside_its_map(t):
+    sites, summary, places = t["military_sites"], t["summary"], t["places"]
+    located_straits = summary[summary["lat"].notna()]
+    japan = sites[sites["country"].isin(["JP", "US"]) & sites["lat"].notna()]
+    island_sites = sites[sites["island"].isin(ok.DISPUTED) & sites["lat"].notna()]
+    bases = sites[sites["id"].isin(["pacific_fleet_hq_vladivostok", "rybachiy_ssbn_base"])]
+    checks = {
+        "overview": (bases, ok.OVERVIEW),
+        "gates": (located_straits, ok.GATES),
+        "closeup sites": (island_sites, maps.SOUTH_KURILS),
+        "closeup places": (places.dropna(subset=["lat"]), maps.SOUTH_KURILS),
+        "coverage straits": (located_straits, ok.COVERAGE),
+        "coverage sites": (japan, ok.COVERAGE),
+        "reach": (pd.concat([japan, sites[sites["id"] == "iturup_yasny_airfield"]]), ok.REACH),
+        "scenario straits": (located_straits.loc[list(ok.PANEL_LABELS)], ok.SCENARIO_EXTENT),
+    }
+    for name, (frame, extent) in checks.items():
+        assert len(frame), name
+        inside = _inside(frame, extent)
+        assert inside.all(), (name, frame.index[~inside].tolist())
+    assert len(bases) == 2 and bases["lat"].notna().all()
+    for strait in ["nemuro", "izmeny_notsuke", "catherine", "vries"]:
+        assert _inside(summary.loc[[strait]], maps.SOUTH_KURILS).all(), strait
+
+
+def test_every_labelled_strait_and_site_has_a_label(t):
+    located = t["summary"].index[t["summary"]["lat"].notna()]
+    assert set(located) <= set(ok.STRAIT_LABEL_OFFSETS)
+    japan = t["military_sites"]
+    assert set(japan.loc[japan["country"].isin(["JP", "US"]) & japan["lat"].notna(), "id"]) <= set(ok.SITE_LABELS)
+
+
+# ------------------------------------------------------------------------------------------ distance
+
+def test_distance_matrix_matches_a_known_meridian_arc():
+    # One degree of latitude centred on 45 N is 111.132 km on WGS 84.
+    frame = pd.DataFrame({"id": ["a", "b"], "lon": [147.0, 147.0], "lat": [44.5, 45.5]})
+    d = ok.distance_matrix(frame.iloc[[0]], frame.iloc[[1]])
+    assert d.at["a", "b"] == pytest.approx(111.132, rel=0.005)
+
+
+def test_distance_to_land_is_zero_inside_and_geodesic_outside():
+    square = box(0.0, -0.5, 1.0, 0.5)
+    assert ok.distance_to_land_km(0.5, 0.0, square) == 0.0
+    # 1 degree of longitude east of the square along the equator: 111.319 km
+    assert ok.distance_to_land_km(2.0, 0.0, square) == pytest.approx(111.319, rel=0.005)
+
+
+def test_burevestnik_to_hokkaido_agrees_with_the_stated_distance(t):
+    site = t["military_sites"].set_index("id")
+    hokkaido = ok.land_polygon(site.at["chitose_ab", "lon"], site.at["chitose_ab", "lat"])
+    b = site.loc["burevestnik_airbase"]
+    stated = t["region_facts"].set_index("id").at["burevestnik_hokkaido_distance", "value"]
+    assert ok.distance_to_land_km(b["lon"], b["lat"], hokkaido) == pytest.approx(stated, rel=0.05)
+
+
+# ------------------------------------------------------------------------------------------ coverage
+
+def test_reach_area_includes_a_point_just_inside_and_excludes_one_just_outside():
+    tiny = box(147.0, 45.0, 147.01, 45.01)  # about 1 km across
+    area = ok.reach_area(tiny, 300)
+    lons, lats, _ = geo.GEOD.fwd([147.005] * 2, [45.005] * 2, [60, 60], [295e3, 305e3])
+    assert ok.inside(area, lons, lats).tolist() == [True, False]
+
+
+def test_reach_from_every_point_is_smaller_than_from_some_point():
+    island = box(147.0, 45.0, 149.0, 45.05)  # a thin island about 157 km long
+    some, every = ok.reach_area(island, 300, mode="any"), ok.reach_area(island, 300, mode="all")
+    # 250 km west of the western end: within 300 km of that end, but about 410 km from the eastern one
+    lon, lat, _ = geo.GEOD.fwd(147.0, 45.025, 270, 250e3)
+    assert ok.inside(some, [lon], [lat])[0] and not ok.inside(every, [lon], [lat])[0]
+    assert every.within(some.buffer(1e-9))
+
+
+def test_reach_area_rejects_bad_input():
+    with pytest.raises(ValueError):
+        ok.reach_area(box(0, 0, 1, 1), 0)
+    with pytest.raises(ValueError):
+        ok.reach_area(box(0, 0, 1, 1), 10, mode="most")
+
+
+def test_inside_treats_missing_coordinates_as_outside():
+    assert ok.inside(box(0, 0, 1, 1), [0.5, float("nan")], [0.5, 0.5]).tolist() == [True, False]
+
+
+def test_deployments_find_their_islands(t):
+    deployments = ok.deployment_polygons(t["military_sites"], t["islands"])
+    assert set(deployments) == {"iturup_bastion", "kunashir_bal", "matua_bastion", "paramushir_bastion"}
+    matched = islands.matched_polygons(t["islands"])
+    assert deployments["iturup_bastion"] is matched["etorofu"]
+    assert deployments["kunashir_bal"] is matched["kunashiri"]
+    # Paramushir (about 2,000 km²), not its small neighbour Shumshu
+    assert geo.geodesic_area_km2(deployments["paramushir_bastion"]) > 1000
+
+
+def test_drawn_ranges_come_from_the_shown_rows(t):
+    ranges = ok.drawn_ranges(t["weapon_systems"])
+    w = t["weapon_systems"]
+    bastion = w[(w["system"] == "bastion_p") & w["shown"]]["range_km"]
+    assert ranges["bastion_p"] == sorted(set(bastion))
+    assert len(ranges["bastion_p"]) == 2 and len(ranges["bal"]) == 2
+
+
+# -------------------------------------------------------------------------------------- depth classes
+
+@pytest.mark.parametrize("args, expected", [
+    (([2000.0], [], 7.2), ("shallow", "sill", False)),
+    (([500.0, 1110.0], [1110.0], None), ("intermediate", "maximum", True)),
+    (([2225.0, 2340.0], [], None), ("deep", "maximum", False)),
+    (([], [500.0], None), ("intermediate", "lower bound", False)),
+    (([], [], None), ("unknown", "none", False)),
+    (([199.0], [], None), ("shallow", "maximum", False)),
+    (([200.0], [], None), ("intermediate", "maximum", False)),
+])
+def test_depth_rule(args, expected):
+    assert ok.depth_class_of(*args) == expected
+
+
+def test_depth_classes_on_the_real_data(t):
+    s = t["summary"]
+    assert s.at["nevelskoy", "depth_basis"] == "sill" and s.at["nevelskoy", "depth_class"] == "shallow"
+    assert s.at["fourth_kuril", "depth_disputed"]
+    assert s.at["nemuro", "depth_class"] == "deep" and s.at["nemuro", "exit_depth_class"] == "shallow"
+    assert s.loc[s["depth_class"] == "unknown", "max_depths_m"].map(len).eq(0).all()
+
+
+def test_strait_summary_needs_one_primary_row(t):
+    broken = t["straits"].copy()
+    broken.loc[broken["id"] == "vries_alt1", "primary"] = True
+    with pytest.raises(ValueError, match="vries"):
+        ok.strait_summary(broken)
+
+
+# --------------------------------------------------------------------------------------- control rule
+
+def test_control_rule_on_a_toy_case():
+    assert ok.control("RU", "RU") == "russian"
+    assert ok.control("JP", "JP") == "japanese"
+    assert ok.control("RU", "JP") == ok.control("JP", "RU") == "divided"
+    with pytest.raises(ValueError):
+        ok.control("RU", "CN")
+    toy = pd.DataFrame({"side_a": ["a", "b", "c"], "side_b": ["b", "c", "x"]}, index=["ab", "bc", "cx"])
+    base = {"a": "RU", "b": "RU", "c": "RU", "x": "JP"}
+    table = ok.control_by_scenario(toy, {"now": (), "b_to_japan": ("b",)}, base=base)
+    assert table["now"].tolist() == ["russian", "russian", "divided"]
+    assert table["b_to_japan"].tolist() == ["divided", "divided", "divided"]
+
+
+def test_holders_reject_unknown_land():
+    with pytest.raises(KeyError):
+        ok.holders(["atlantis"])
+
+
+def test_scenarios_on_the_real_data(t):
+    s = t["summary"]
+    exits = ok.pacific_exits(s)
+    assert exits["nemuro"] and not exits["izmeny_notsuke"] and not exits["la_perouse"]
+    control = ok.control_by_scenario(s)
+    counts = ok.scenario_counts(s, control)
+    now = counts["status_quo"]
+    assert now["russian_deep"] == now["deep"] > 0
+    assert counts["habomai_shikotan"] == now  # no strait in the data borders them
+    assert counts["etorofu"]["russian_deep"] == now["russian_deep"] - 1  # Vries
+    assert control.at["catherine", "kunashiri"] == "divided" and control.at["catherine", "all_four"] == "japanese"
+    assert (control.loc[["bussol", "kruzenshtern", "first_kuril"]] == "russian").all().all()
+
+
+def test_generic_map_helpers_draw_and_the_geodesic_line_ends_at_its_points():
+    import matplotlib.pyplot as plt
+
+    from kurils import style
+
+    fig, ax = maps.base_map(maps.SOUTH_KURILS, figsize=(3, 3), gridlines=False)
+    maps.fan_boundary(ax, maps.SOUTH_KURILS)
+    maps.areas(ax, [box(146.0, 44.0, 147.0, 45.0)], edgecolor="#0072B2", facecolor="#0072B2", alpha=0.1)
+    (line,) = maps.geodesic_line(ax, 145.0, 43.5, 148.0, 45.5, color="k")
+    xs, ys = line.get_data()
+    assert (xs[0], ys[0], xs[-1], ys[-1]) == (145.0, 43.5, 148.0, 45.5)
+    assert style.render(fig, "png", dpi=50)
+    plt.close(fig)
