@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: book test venv clean pdf lock bench
+.PHONY: book test venv clean pdf lock bench bib
 
 venv:
 	@if [ ! -x $(BIN)/python ] || [ "$$(cat $(STAMP) 2>/dev/null)" != "$(LOCK_HASH)" ]; then \
@@ -45,6 +45,10 @@ test: book
 
 clean:
 	rm -rf _build .pytest_cache
+
+# Regenerate references.bib from the sources recorded in data/ (tests fail when it is stale).
+bib: venv
+	$(BIN)/python scripts/make_bib.py
 
 # Timings (not a test): clean build, no-op rebuild, one-chapter edit, standalone notebook runs.
 bench: venv

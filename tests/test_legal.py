@@ -190,7 +190,7 @@ def test_every_id_the_chapter_names_exists(t):
     # glue roles in the prose refer to names the code cells glue
     text = CHAPTER.read_text(encoding="utf-8")
     used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)", text))
-    glued = set(re.findall(r'glue_(?:value|phrase)\(\s*"([a-z0-9_]+)"', text))
+    glued = set(re.findall(r'glue_(?:value|phrase|citations)\(\s*"([a-z0-9_]+)"', text))
     patterns = re.findall(r'glue_(?:value|phrase)\(\s*f"([a-z0-9_{}]+)"', text)
     unresolved = {u for u in used - glued if not any(re.fullmatch(re.sub(r"\{[^}]+\}", r"[a-z0-9_]+", p), u) for p in patterns)}
     assert not unresolved, unresolved

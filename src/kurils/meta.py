@@ -42,3 +42,23 @@ def bibtex(meta: dict | None = None, *, key: str = "kurils_book", url: str | Non
         fields["url"] = url
     body = ",\n".join(f"  {k} = {{{v}}}" if not v.startswith("{") else f"  {k} = {v}" for k, v in fields.items())
     return f"@misc{{{key},\n{body}\n}}"
+
+
+@lru_cache(maxsize=1)
+def bibliography_keys(root: Path | None = None) -> dict[str, str]:
+    """source_url -> key of its entry in references.bib (generated from data/ by scripts/make_bib.py)."""
+    import re
+
+    text = ((root or book_root()) / "references.bib").read_text(encoding="utf-8")
+    pairs = re.findall(r"@misc\{([^,]+),.*?\n  url = \{([^}]*)\}", text, flags=re.S)
+    return {url: key for key, url in pairs}
+
+
+def citation_keys(*frames) -> list[str]:
+    """Bibliography keys of every source the given tables use; KeyError names a source missing from the .bib."""
+    keys = bibliography_keys()
+    urls = sorted({url for frame in frames for url in frame["source_url"]})
+    missing = [u for u in urls if u not in keys]
+    if missing:
+        raise KeyError(f"{len(missing)} source(s) not in references.bib (run `make bib`): {missing[:3]}")
+    return sorted({keys[u] for u in urls})

@@ -73,3 +73,10 @@ def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
                    for t, u in zip(rows["source_title"], rows["source_url"])],
         "Read on": rows["accessed"].dt.strftime("%Y-%m-%d").to_list(),
     })
+
+
+def glue_citations(name: str, *frames: pd.DataFrame) -> None:
+    """Glue a citation of every source the tables use, for ``{glue:md}`name``` (renders as [1, 2, …])."""
+    from kurils import meta
+
+    glue_phrase(name, "{cite:p}`" + ",".join(meta.citation_keys(*frames)) + "`")
