@@ -6,6 +6,7 @@ Chromium is Debian's (/usr/bin/chromium), driven by playwright without a browser
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import shutil
@@ -58,8 +59,9 @@ def browser():
 PAGES = [p.relative_to(SITE).as_posix() for p in html_pages(SITE)] if (SITE / "index.html").exists() else []
 
 
+@contextlib.contextmanager
 def _visit(browser, url: str, viewport=None):
-    """Open a page in a fresh context and record console errors, page errors and every request."""
+    """Open a page in a fresh context (closed afterwards); record console and page errors and requests."""
     context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     record = {"errors": [], "requests": []}
@@ -72,7 +74,10 @@ def _visit(browser, url: str, viewport=None):
     if target:  # a meta-refresh page (index.html): evaluate the page it lands on, not mid-navigation
         page.wait_for_url(target)
         page.wait_for_load_state("networkidle")
-    return context, page, record
+    try:
+        yield context, page, record
+    finally:
+        context.close()
 
 
 def _redirect_target(url: str) -> str | None:
@@ -91,8 +96,7 @@ def test_site_has_pages():
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_is_clean_local_and_private(browser, server, path):
-    context, page, record = _visit(browser, f"{server}/{path}")
-    try:
+    with _visit(browser, f"{server}/{path}") as (context, page, record):
         assert record["errors"] == [], record["errors"]
         foreign = [u for u in record["requests"] if urlparse(u).hostname not in ("127.0.0.1",) and not u.startswith("data:")]
         assert foreign == [], foreign
@@ -101,41 +105,30 @@ def test_page_is_clean_local_and_private(browser, server, path):
         session = set(page.evaluate("Object.keys(sessionStorage)"))
         assert local <= ALLOWED_LOCAL, local
         assert session <= ALLOWED_SESSION, session
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_images_have_meaningful_alt_text(browser, server, path):
-    context, page, _ = _visit(browser, f"{server}/{path}")
-    try:
+    with _visit(browser, f"{server}/{path}") as (context, page, _):
         images = page.eval_on_selector_all("img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])")
         for src, alt in images:
             assert alt and len(alt.split()) >= 5, f"{src}: alt {alt!r} is not a description"
             assert not alt.lower().endswith((".png", ".svg", ".jpg")) and "_images" not in alt and "jupyter_execute" not in alt, alt
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_serious_accessibility_violations(browser, server, path):
     from axe_playwright_python.sync_playwright import Axe
 
-    context, page, _ = _visit(browser, f"{server}/{path}")
-    try:
+    with _visit(browser, f"{server}/{path}") as (context, page, _):
         results = Axe().run(page)
         bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results.response["violations"]
                if v["impact"] in ("serious", "critical")]
         assert bad == [], bad
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_page_fits_a_phone_without_horizontal_scroll(browser, server, path):
-    context, page, _ = _visit(browser, f"{server}/{path}", viewport=PHONE)
-    try:
+    with _visit(browser, f"{server}/{path}", viewport=PHONE) as (context, page, _):
         scroll, client = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert scroll <= client + 1, f"body scrolls sideways: {scroll}px content in {client}px"
-    finally:
-        context.close()
