@@ -85,8 +85,10 @@ def test_book_builds_with_no_network(tmp_path):
 
 
 def _only_islands_chapter(repo: Path) -> None:
+    """A representative chapter plus the pages the intro and that chapter link to."""
     (repo / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: The dispute\n"
-                                   "    chapters:\n      - file: book/islands\n", encoding="utf-8")
+                                   "    chapters:\n      - file: book/islands\n      - file: book/references\n"
+                                   "      - file: book/cite\n", encoding="utf-8")
 
 
 def test_two_clean_builds_write_byte_identical_figures(tmp_path):
