@@ -1,0 +1,251 @@
+"""The claims ledger: every claim present, every reference real, every number computed, every verdict earned."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from kurils import claims, data, style
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+
+#: The claims of the essay the issue asks the ledger to cover (ids in data/claims.csv).
+REQUIRED = {
+    "talks_dying": "peace-treaty talks are dying",
+    "talks_for_economic_gain": "Russia talks mainly for economic gain",
+    "constitution_bans_concession": "the 2020 amendment prohibits any territorial concession",
+    "constitution_bars_negotiation": "the constitution denies any right to negotiate a handover",
+    "ten_years_for_supporters": "supporters of ceding territory face up to ten years",
+    "law_bans_public_calls": "the law prevents public calls about the islands",
+    "joint_declaration_two_islands": "1956: the USSR promised Habomai and Shikotan",
+    "two_islands_five_percent": "the two are about 5 % of the Kurils' area",
+    "ussr_collapsed_1991": "the Soviet Union collapsed in 1991",
+    "russia_became_democratic": "Russia became a democratic state",
+    "putin_mine_yours": "what's mine is mine, what's yours is negotiable",
+    "issue_emotional_symbolic": "for Tokyo the issue is mainly emotional and symbolic",
+    "settlement_loosen_china_ties": "a settlement would loosen Russia's ties with China",
+    "china_russia_joint_exercises": "Russia and China exercise jointly near Japan",
+    "us_help_rapprochement": "Tokyo hoped the US would help a rapprochement against China",
+    "ssbn_okhotsk_patrol": "SSBNs patrol the Sea of Okhotsk, the most reliable deterrent",
+    "kunashir_iturup_control_access": "Kunashir and Iturup control access to the sea",
+    "russia_fears_us_bases": "Russia fears US facilities on handed-over islands",
+    "france_germany_economic": "France and Germany overcame their wars through economic development",
+    "kishida_lull": "relations set for a lull under Kishida",
+}
+
+
+@pytest.fixture(scope="module")
+def t() -> dict[str, pd.DataFrame]:
+    return claims.load_tables()
+
+
+@pytest.fixture(scope="module")
+def values(t) -> dict:
+    return claims.numbers(t)
+
+
+@pytest.fixture(scope="module")
+def index() -> claims.BookIndex:
+    return claims.book_index()
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("geo"))
+    return dest
+
+
+def test_every_listed_claim_is_in_the_ledger(t):
+    ids = set(t["claims"]["id"])
+    missing = {k: v for k, v in REQUIRED.items() if k not in ids}
+    assert not missing, missing
+
+
+def test_kinds_and_verdicts_are_in_the_allowed_sets(t):
+    ledger = t["claims"]
+    assert set(ledger["kind"]) <= set(claims.KINDS)
+    assert set(ledger["verdict"]) <= set(claims.VERDICTS)
+    # the schema enforces the same sets, so a stray value fails at load time too
+    fields = {f["name"]: f for f in data.resource_descriptor("claims")["schema"]["fields"]}
+    assert set(fields["kind"]["constraints"]["enum"]) == set(claims.KINDS)
+    assert set(fields["verdict"]["constraints"]["enum"]) == set(claims.VERDICTS)
+
+
+def test_opinions_and_only_opinions_get_the_verdict_opinion(t):
+    ledger = t["claims"]
+    assert ((ledger["kind"] == "opinion") == (ledger["verdict"] == "opinion")).all()
+
+
+def test_every_evidence_reference_resolves(t, index):
+    assert claims.unresolved(t["claims"], t, index) == []
+    refs = [r for e in t["claims"]["evidence"] for r in claims.parse_evidence(e)]
+    assert {r.kind for r in refs} == {"table", "doc", "fig"}
+
+
+def test_a_broken_reference_is_reported(t, index):
+    ledger = t["claims"].copy()
+    ledger.loc[0, "evidence"] = "penalties:no_such_row; doc:no_such_page; fig:fig-nowhere; no_table:x"
+    found = claims.unresolved(ledger, t, index)
+    assert len(found) == 4 and all(f.startswith(ledger.loc[0, "id"]) for f in found), found
+    assert any("no matching row" in f for f in found) and any("no page" in f for f in found)
+    assert any("no figure" in f for f in found) and any("no such table" in f for f in found)
+    ledger.loc[0, "evidence"] = "nonsense"
+    assert "not of the form" in claims.unresolved(ledger, t, index)[0]
+
+
+def test_composite_keys_resolve_by_their_leading_fields(t):
+    rows = claims.matching_rows(claims.parse_evidence("island_facts:habomai/area_km2")[0], t)
+    assert set(rows["island_id"]) == {"habomai"} and set(rows["metric"]) == {"area_km2"}
+    assert claims.matching_rows(claims.parse_evidence("island_facts:habomai/area_km2/x/y/z")[0], t).empty
+
+
+def test_no_digits_are_typed_in_finding_templates(t):
+    placeholder = re.compile(r"\{[^{}]*\}")
+    for cid, template in zip(t["claims"]["id"], t["claims"]["finding"]):
+        outside = placeholder.sub("", template)
+        assert not re.search(r"[0-9]", outside), f"{cid}: {re.findall(r'[0-9]+', outside)}"
+    assert claims.typed_digits("about {x:.1f} % in {year}") == []
+    assert claims.typed_digits("about 5 % in {year}") == ["5"]
+
+
+def test_every_placeholder_has_a_value_and_every_finding_renders(t, values):
+    rendered = claims.render_findings(t["claims"], values)
+    assert len(rendered) == len(t["claims"])
+    for cid, text in rendered.items():
+        assert "{" not in text and "}" not in text, cid
+
+
+def test_the_ledger_passes_its_own_check(t, values, index):
+    assert claims.problems(t["claims"], t, values, index) == []
+    claims.check(t["claims"], t, values, index)
+
+
+def test_computed_verdicts_agree_with_the_ledger(t, values):
+    computed = claims.computed_verdicts(t["claims"], values)
+    assert set(computed) == set(claims.RULES)
+    stored = t["claims"].set_index("id")["verdict"]
+    for cid, verdict in computed.items():
+        assert stored[cid] == verdict, cid
+
+
+def test_a_verdict_the_data_contradict_stops_the_page(t, values, index):
+    ledger = t["claims"].copy()
+    ledger.loc[ledger["id"] == "ten_years_for_supporters", "verdict"] = "accurate"
+    with pytest.raises(ValueError, match="ten_years_for_supporters"):
+        claims.check(ledger, t, values, index)
+
+
+def _mofa_areas_from_the_csv(path: Path) -> dict[str, float]:
+    """Japan's official areas read straight from the CSV, independently of kurils.claims."""
+    with path.open(encoding="utf-8") as fh:
+        return {r["island_id"]: float(r["value"]) for r in csv.DictReader(fh)
+                if r["metric"] == "area_km2" and "mofa.go.jp" in r["source_url"]}
+
+
+def test_area_share_is_computed_from_island_facts(t, values):
+    area = _mofa_areas_from_the_csv(DATA / "island_facts.csv")
+    two = area["habomai"] + area["shikotan"]
+    assert values["two_km2"] == pytest.approx(two)
+    assert values["four_km2"] == pytest.approx(area["northern_territories"])
+    assert values["share_of_four"] == pytest.approx(100 * two / area["northern_territories"])
+    chain = t["region_facts"]
+    chain = chain[(chain["subject"] == "Kuril Islands") & (chain["metric"] == "land_area")]
+    assert len(chain) >= 1, "the chain total must be sourced in region_facts"
+    for rid, total in zip(chain["id"], chain["value"]):
+        assert values["chain_shares"][rid] == pytest.approx(100 * two / float(total))
+    finding = claims.render_findings(t["claims"], values)["two_islands_five_percent"]
+    assert f"{values['share_of_four']:.1f} %" in finding
+    assert f"{values['share_of_chain_low']:.1f} %" in finding and f"{values['share_of_chain_high']:.1f} %" in finding
+
+
+def test_changing_an_area_in_a_copy_changes_the_finding(data_copy, t, values):
+    path = data_copy / "island_facts.csv"
+    text = path.read_text(encoding="utf-8")
+    old = "shikotan,area_km2,251,"
+    assert old in text
+    path.write_text(text.replace(old, "shikotan,area_km2,451,", 1), encoding="utf-8")
+    changed_tables = claims.load_tables(data_copy)
+    changed = claims.numbers(changed_tables)
+    assert changed["shikotan_km2"] == 451 and changed["share_of_four"] > values["share_of_four"]
+    before = claims.render_findings(t["claims"], values)["two_islands_five_percent"]
+    after = claims.render_findings(changed_tables["claims"], changed)["two_islands_five_percent"]
+    assert before != after and "451 km²" in after
+
+
+def test_area_verdict_rule_follows_the_stated_share(values):
+    rule = claims.RULES["two_islands_five_percent"]
+    assert rule(values, round(values["share_of_four"])) == "partly_accurate"  # right number, wrong whole
+    assert rule(values, values["share_of_chain_high"]) in {"accurate", "partly_accurate"}
+    assert rule(values, 50.0) == "inaccurate"
+
+
+def test_numbers_stated_in_a_claim_match_its_claimed_value(t):
+    for row in t["claims"].itertuples():
+        digits = re.findall(r"\d+(?:\.\d+)?", row.claim)
+        if digits:
+            assert pd.notna(row.claimed_value), row.id
+            assert [float(d) for d in digits] == [float(row.claimed_value)], row.id
+        if pd.notna(row.claimed_value):
+            assert pd.notna(row.claimed_unit), row.id
+
+
+def test_each_claim_names_the_source_that_settles_it(t):
+    for _, row in t["claims"].iterrows():
+        own = str(row["note"]).startswith(claims.OWN_SOURCE)
+        rows = [claims.matching_rows(r, t) for r in claims.parse_evidence(row["evidence"]) if r.kind == "table"]
+        cited = set(pd.concat(rows)["source_url"]) if rows else set()
+        assert own or row["source_url"] in cited, f"{row['id']}: source is neither a cited row's nor the ledger's own"
+        assert own or cited, row["id"]
+
+
+def test_badges_carry_their_name_and_readable_contrast():
+    for verdict in claims.VERDICTS:
+        html = claims.badge(verdict)
+        assert claims.VERDICT_LABELS[verdict] in html  # the verdict in words, not colour alone
+        assert claims.contrast_ratio(claims.BADGE_TEXT, claims.VERDICT_COLOURS[verdict]) >= 4.5, verdict
+    assert claims.contrast_ratio("#000000", "#FFFFFF") == pytest.approx(21.0)
+
+
+def test_verdict_chart_is_readable_and_fits_the_column(t):
+    import matplotlib.pyplot as plt
+
+    fig = claims.verdict_chart(t["claims"])
+    try:
+        ax = fig.axes[0]
+        labels = [tick.get_text() for tick in ax.get_yticklabels()]
+        assert labels == [claims.VERDICT_LABELS[v] for v in claims.VERDICTS]  # top to bottom
+        allowed = {c.upper() for c in [*style.OKABE_ITO.values(), *style.ROLE_COLOURS.values()]}
+        assert {c.upper() for c in claims.VERDICT_COLOURS.values()} <= allowed
+        assert fig.get_size_inches()[0] <= style.MAX_WIDTH_IN
+        counts = claims.verdict_counts(t["claims"])
+        assert counts.sum() == len(t["claims"])
+        assert [float(txt.get_text()) for txt in ax.texts] == [float(n) for n in counts]
+        svg = style.render(fig, "svg")
+        assert svg.startswith(b"<?xml")
+    finally:
+        plt.close(fig)
+
+
+def test_ledger_table_links_evidence_to_chapter_pages(t, values, index):
+    table = claims.ledger_table(t["claims"], values, index, t)
+    assert len(table) == len(t["claims"])
+    pages = set()
+    for cell in table["Evidence"]:
+        pages |= set(re.findall(r'href="([a-z]+)\.html', cell))
+    assert pages and all((ROOT / "book" / f"{p}.md").is_file() for p in pages)
+    assert "claims" not in pages
+
+
+def test_every_cited_row_gets_a_readable_name(t):
+    for text in t["claims"]["evidence"]:
+        for ref in claims.parse_evidence(text):
+            if ref.kind == "table" and ref.target in claims.ROW_LABELS:
+                row = claims.matching_rows(ref, t).iloc[0]
+                assert claims.ROW_LABELS[ref.target](row, t), ref.raw  # raises rather than falling back
