@@ -5,11 +5,19 @@ islands (distances from the centre are true; over the ~400 km study area area er
 0.1 %). The maritime boundary is an **illustration**: a plain equidistance line between the two
 sides' coastlines (Voronoi partition of densified coastline points), not a legal delimitation, which
 would weigh special circumstances, islets and negotiations.
+
+The chapter "Settlement scenarios, computed" reads the options from ``data/scenarios.csv`` and uses
+the second half of this module: :func:`compute_outcomes` (one :class:`Outcome` per option),
+:func:`land_table` and :func:`official_land` (land to each side, measured and from Japan's surveyed
+areas), :func:`sea_table` (12-nm belts and the illustrative sea split, with the change from the
+status quo), :func:`strait_status` and :func:`strait_changes` (straits and the okhotsk chapter's
+control rule), :func:`site_changes` (military sites that would change hands), :func:`people_table`
+(1945 residents and today's residents of the land that would pass), and the figures.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -130,6 +138,8 @@ class Outcome:
     japan_sea: BaseGeometry
     russia_sea: BaseGeometry
     cut: LineString | None = None
+    #: Equal split only: (part of Etorofu/Iturup to Japan, part staying Russian), lon/lat.
+    etorofu_parts: tuple[BaseGeometry, BaseGeometry] | None = None
 
 
 def sides_for(scenario_islands: list[str], land: dict[str, BaseGeometry], *, equal_split: bool = False):
@@ -138,10 +148,21 @@ def sides_for(scenario_islands: list[str], land: dict[str, BaseGeometry], *, equ
     ``equal_split`` gives Japan every listed island plus the part of Etorofu/Iturup that makes the two
     sides' disputed land equal (the 50/50 method of Russia's 2004 and 2010 settlements).
     """
-    to_japan = [land[i] for i in scenario_islands if i in land]
+    japan, russia, cut, _parts = _divide(scenario_islands, land, equal_split)
+    return japan, russia, cut
+
+
+def _divide(scenario_islands, land, equal_split: bool):
+    """:func:`sides_for`, also returning the two parts of Etorofu/Iturup when it is cut (else None)."""
+    unknown = [i for i in scenario_islands if i not in land]
+    if unknown:
+        raise KeyError(f"unknown island id(s): {', '.join(unknown)}")
+    to_japan = [land[i] for i in scenario_islands]
     to_russia = [land[i] for i in ISLAND_IDS if i not in scenario_islands]
-    cut = None
+    cut = parts = None
     if equal_split:
+        if "etorofu" in scenario_islands:
+            raise ValueError("an equal split cuts Etorofu/Iturup: it cannot also pass whole")
         total = sum(geo.geodesic_area_km2(g) for g in land.values())
         have = sum(geo.geodesic_area_km2(g) for g in to_japan)
         etorofu = land["etorofu"]
@@ -149,7 +170,10 @@ def sides_for(scenario_islands: list[str], land: dict[str, BaseGeometry], *, equ
         sw, ne, cut = split_line(etorofu, share)
         to_japan.append(sw)
         to_russia = [g for g in to_russia if not g.equals(etorofu)] + [ne]
-    return unary_union(to_japan) if to_japan else Polygon(), unary_union(to_russia) if to_russia else Polygon(), cut
+        parts = (sw, ne)
+    japan = unary_union(to_japan) if to_japan else Polygon()
+    russia = unary_union(to_russia) if to_russia else Polygon()
+    return japan, russia, cut, parts
 
 
 def territorial_seas(japan_land: BaseGeometry, russia_land: BaseGeometry) -> tuple[BaseGeometry, BaseGeometry]:
@@ -192,3 +216,487 @@ def sea_split(japan_land: BaseGeometry, russia_land: BaseGeometry) -> tuple[Base
     j_cell, r_cell = _equidistance_cells(j_local, r_local, study)
     sea = study.difference(j_local).difference(r_local)
     return to_lonlat(sea.intersection(j_cell)), to_lonlat(sea.intersection(r_cell))
+
+
+
+# --------------------------------------------------------------------------------------------------
+# The options of data/scenarios.csv, measured
+# --------------------------------------------------------------------------------------------------
+
+#: The option every change is measured against.
+BASELINE = "status_quo"
+
+
+def split_ids(value) -> list[str]:
+    """Ids of a semicolon-separated cell ('habomai;shikotan' -> ['habomai', 'shikotan']; empty/NA -> [])."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)) or not str(value).strip():
+        return []
+    return [v.strip() for v in str(value).split(";") if v.strip()]
+
+
+def unresolved_refs(scenarios: pd.DataFrame, *tables: pd.DataFrame) -> dict[str, list[str]]:
+    """basis_ref ids that match no ``id`` of the given tables (legal_instruments, precedents), by scenario."""
+    known = set().union(*(set(t["id"]) for t in tables))
+    out = {}
+    for sid, value in zip(scenarios["id"], scenarios["basis_ref"]):
+        missing = [r for r in split_ids(value) if r not in known]
+        if missing:
+            out[sid] = missing
+    return out
+
+
+def area_km2(geom: BaseGeometry | None) -> float:
+    """Geodesic area in km², 0 for an empty or missing geometry."""
+    if geom is None or geom.is_empty:
+        return 0.0
+    return geo.geodesic_area_km2(geom)
+
+
+def outcome(scenario_id: str, to_japan: list[str], land: dict[str, BaseGeometry], other: dict[str, BaseGeometry],
+            *, equal_split: bool = False) -> Outcome:
+    """Everything one option gives each side: disputed land, 12-nm belts, the illustrative sea split.
+
+    ``land`` is :func:`island_land`, ``other`` is :func:`other_land` (Hokkaido for Japan; Urup and the
+    rest of the Russian land in the study box). Land in the result is the *disputed* land only; the
+    belts and the sea split are drawn from all of each side's land in the study box.
+    """
+    japan, russia, cut, parts = _divide(list(to_japan), land, equal_split)
+    japan_all, russia_all = unary_union([japan, other["japan"]]), unary_union([russia, other["russia"]])
+    j_ts, r_ts = territorial_seas(japan_all, russia_all)
+    j_sea, r_sea = sea_split(japan_all, russia_all)
+    return Outcome(scenario_id, japan, russia, j_ts, r_ts, j_sea, r_sea, cut, parts)
+
+
+def compute_outcomes(scenarios: pd.DataFrame, land: dict[str, BaseGeometry],
+                     other: dict[str, BaseGeometry]) -> dict[str, Outcome]:
+    """One :class:`Outcome` per row of the scenarios table, in table order.
+
+    Options that move the same land (two plus alpha changes no border beyond the two islands) are
+    computed once and share their geometry. The table must hold the ``status_quo`` baseline.
+    """
+    if BASELINE not in set(scenarios["id"]):
+        raise ValueError(f"the scenarios table needs a {BASELINE!r} row: every change is measured against it")
+    done: dict[tuple, Outcome] = {}
+    out = {}
+    for row in scenarios.itertuples():
+        ids, equal = split_ids(row.islands_to_japan), bool(row.equal_split)
+        key = (tuple(sorted(ids)), equal)
+        if key not in done:
+            done[key] = outcome(row.id, ids, land, other, equal_split=equal)
+        out[row.id] = replace(done[key], scenario_id=row.id)
+    return out
+
+
+def land_table(outcomes: dict[str, Outcome]) -> pd.DataFrame:
+    """Disputed land to each side, geodesic km² from the Natural Earth polygons, and Japan's share (%)."""
+    rows = {sid: {"japan_km2": area_km2(o.japan_land), "russia_km2": area_km2(o.russia_land)}
+            for sid, o in outcomes.items()}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out["japan_pct"] = 100 * out["japan_km2"] / (out["japan_km2"] + out["russia_km2"])
+    return out
+
+
+def official_land(scenarios: pd.DataFrame, official_area: pd.Series, outcomes: dict[str, Outcome],
+                  land: dict[str, BaseGeometry]) -> pd.DataFrame:
+    """Disputed land to each side from Japan's surveyed island areas (``islands.official(facts, "area_km2")``).
+
+    Whole islands count with their official area. For an equal split the official version gives
+    Japan the **same fraction** of Etorofu/Iturup's official area as the computed line gives it of the
+    Natural Earth polygon (column ``etorofu_share_pct``); the two sides then add up to the sum of the
+    four official figures, but need not be equal, since the map polygons and the survey differ
+    island by island.
+    """
+    four = float(official_area[ISLAND_IDS].sum())
+    rows = {}
+    for row in scenarios.itertuples():
+        ids = split_ids(row.islands_to_japan)
+        japan = float(official_area[ids].sum()) if ids else 0.0
+        share = float("nan")
+        if bool(row.equal_split):
+            part = outcomes[row.id].etorofu_parts[0]
+            share = 100 * area_km2(part) / area_km2(land["etorofu"])
+            japan += share / 100 * float(official_area["etorofu"])
+        rows[row.id] = {"japan_official_km2": japan, "russia_official_km2": four - japan,
+                        "japan_official_pct": 100 * japan / four, "etorofu_share_pct": share}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def sea_table(outcomes: dict[str, Outcome]) -> pd.DataFrame:
+    """12-nm territorial sea and illustrative equidistance sea of each side in the study box (km²).
+
+    ``*_change_km2`` columns give the difference from the status quo: what Japan (or Russia) would
+    gain (positive) or lose (negative). The sea split is an illustration, not a legal zone.
+    """
+    rows = {sid: {"japan_ts_km2": area_km2(o.japan_territorial_sea), "russia_ts_km2": area_km2(o.russia_territorial_sea),
+                  "japan_sea_km2": area_km2(o.japan_sea), "russia_sea_km2": area_km2(o.russia_sea)}
+            for sid, o in outcomes.items()}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    base = out.loc[BASELINE]
+    for col in ["japan_ts_km2", "russia_ts_km2", "japan_sea_km2", "russia_sea_km2"]:
+        out[col.replace("_km2", "_change_km2")] = out[col] - base[col]
+    out["japan_sea_pct"] = 100 * out["japan_sea_km2"] / (out["japan_sea_km2"] + out["russia_sea_km2"])
+    return out
+
+
+def equidistance_line(japan_sea: BaseGeometry, russia_sea: BaseGeometry, *, tol_km: float = 0.01) -> BaseGeometry:
+    """The line between the two sides' illustrative sea areas (lon/lat lines), for drawing."""
+    j, r = to_local(japan_sea), to_local(russia_sea)
+    shared = j.boundary.intersection(r.buffer(tol_km))
+    lines = [g for g in getattr(shared, "geoms", [shared]) if g.geom_type in ("LineString", "MultiLineString")]
+    merged = shapely.line_merge(unary_union(lines)) if lines else LineString()
+    return to_lonlat(merged)
+
+
+def _part_of(point_lonlat: tuple[float, float], parts: tuple[BaseGeometry, BaseGeometry]) -> int:
+    """Index (0: Japan's part, 1: Russia's) of the part of a divided island nearest to a point."""
+    from shapely.geometry import Point
+
+    pt = to_local(Point(*point_lonlat))
+    distances = [to_local(p).distance(pt) for p in parts]
+    return int(np.argmin(distances))
+
+
+def strait_status(summary: pd.DataFrame, to_japan: list[str],
+                  etorofu_parts: tuple[BaseGeometry, BaseGeometry] | None = None) -> pd.Series:
+    """Control of every strait (okhotsk chapter's rule) when the listed islands pass to Japan.
+
+    With a divided Etorofu/Iturup, a strait's Etorofu shore belongs to the part nearest the
+    strait's position; a strait on Etorofu without a position raises ValueError (it cannot be placed).
+    """
+    from kurils import okhotsk
+
+    held = okhotsk.holders(to_japan)
+    out = {}
+    for strait, r in summary.iterrows():
+        sides = []
+        for side in (r["side_a"], r["side_b"]):
+            holder = held[side]
+            if etorofu_parts is not None and side == "etorofu":
+                if pd.isna(r["lat"]):
+                    raise ValueError(f"strait {strait!r} borders the divided island but has no position")
+                holder = "JP" if _part_of((float(r["lon"]), float(r["lat"])), etorofu_parts) == 0 else "RU"
+            sides.append(holder)
+        out[strait] = okhotsk.control(*sides)
+    return pd.Series(out, name="control")
+
+
+def strait_status_table(summary: pd.DataFrame, scenarios: pd.DataFrame, outcomes: dict[str, Outcome]) -> pd.DataFrame:
+    """Control of every strait (rows) under every option (columns)."""
+    return pd.DataFrame({row.id: strait_status(summary, split_ids(row.islands_to_japan), outcomes[row.id].etorofu_parts)
+                         for row in scenarios.itertuples()}, index=summary.index)
+
+
+def strait_changes(summary: pd.DataFrame, status: pd.DataFrame) -> pd.DataFrame:
+    """Per option: straits that gain a Japanese shore, straits whose status changes, and exit counts.
+
+    Counts are those of :func:`kurils.okhotsk.scenario_counts`: Okhotsk–Pacific exits with Russian
+    land on both shores, all and deep ones.
+    """
+    from kurils import okhotsk
+
+    counts = okhotsk.scenario_counts(summary, status)
+    base = status[BASELINE]
+    bordered = status.isin(["divided", "japanese"])
+    rows = {}
+    for sid in status.columns:
+        changed = status.index[status[sid] != base]
+        rows[sid] = {"new_japanese_shore": list(status.index[bordered[sid] & ~bordered[BASELINE]]),
+                     "changed": [(s, base[s], status.at[s, sid]) for s in changed], **counts[sid]}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+SITE_STATUS = {"to_japan": "passes to Japan", "stays_russian": "stays Russian",
+               "cannot_place": "cannot be placed (island divided, no position)"}
+
+
+def site_changes(sites: pd.DataFrame, to_japan: list[str],
+                 etorofu_parts: tuple[BaseGeometry, BaseGeometry] | None = None) -> pd.DataFrame:
+    """What happens to each military site on the disputed islands when the listed islands pass to Japan.
+
+    A site on an island passing whole goes with it, position or not. On a divided Etorofu/Iturup a
+    site with a position goes with the part containing (or nearest to) it; a site without one
+    **cannot be placed** and is reported so, never guessed.
+    """
+    rows = sites[sites["island"].isin(ISLAND_IDS)]
+    status = []
+    for r in rows.itertuples():
+        if etorofu_parts is not None and r.island == "etorofu":
+            if pd.isna(r.lat):
+                status.append("cannot_place")
+            else:
+                status.append("to_japan" if _part_of((float(r.lon), float(r.lat)), etorofu_parts) == 0 else "stays_russian")
+        else:
+            status.append("to_japan" if r.island in to_japan else "stays_russian")
+    return pd.DataFrame({"site": rows["id"].to_list(), "name": rows["name"].to_list(),
+                         "island": rows["island"].to_list(), "located": rows["lat"].notna().to_list(),
+                         "status": status})
+
+
+def site_summary(sites: pd.DataFrame, scenarios: pd.DataFrame, outcomes: dict[str, Outcome]) -> pd.DataFrame:
+    """Per option: ids of sites that pass to Japan, stay Russian, or cannot be placed."""
+    rows = {}
+    for row in scenarios.itertuples():
+        ch = site_changes(sites, split_ids(row.islands_to_japan), outcomes[row.id].etorofu_parts)
+        rows[row.id] = {k: ch.loc[ch["status"] == k, "site"].to_list() for k in SITE_STATUS}
+    return pd.DataFrame.from_dict(rows, orient="index")
+
+
+def people_table(scenarios: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
+    """People of the land that would pass to Japan: Japanese residents of 15 August 1945 and today's residents.
+
+    Figures are per island (MOFA for 1945, the Cabinet Office's rounded January 2018 figures for
+    today). Population cannot be divided by area, so for a divided Etorofu/Iturup the result is a
+    range: ``*_low`` without Etorofu's people, ``*_high`` with all of them.
+    """
+    from kurils import islands as isl
+
+    pop45 = isl.official(facts, "population_1945")
+    recent = isl.official(facts, "population", host="hoppou.go.jp")
+    rows = {}
+    for row in scenarios.itertuples():
+        ids = split_ids(row.islands_to_japan)
+        low45, low_now = float(pop45[ids].sum()) if ids else 0.0, float(recent[ids].sum()) if ids else 0.0
+        split = bool(row.equal_split)
+        rows[row.id] = {"pop1945_low": low45, "pop1945_high": low45 + (float(pop45["etorofu"]) if split else 0.0),
+                        "residents_low": low_now,
+                        "residents_high": low_now + (float(recent["etorofu"]) if split else 0.0)}
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.attrs["pop1945_total"] = float(pop45["northern_territories"])
+    out.attrs["residents_total"] = float(recent["northern_territories"])
+    return out
+
+
+# --------------------------------------------------------------------------------------------------
+# Figures (presentation: extents, label positions and looks are choices, not data)
+# --------------------------------------------------------------------------------------------------
+
+#: Map extent of the small multiples (lon_min, lon_max, lat_min, lat_max): the islands and their
+#: approaches, inside the study box (whose edges would otherwise show the clipping of the sea split).
+MAP_EXTENT = (144.3, 150.5, 42.45, 46.3)
+#: Place names in the first panel (lon, lat, text, kind), as in kurils.maps.region_labels.
+PANEL_PLACES = [(145.05, 42.85, "Hokkaido", "land"), (145.6, 45.65, "Sea of\nOkhotsk", "sea"),
+                (149.2, 43.2, "Pacific", "sea"), (149.9, 46.05, "Urup", "land")]
+#: Island names in the first panel (island id, dlon, dlat, ha) relative to the islands table's position.
+PANEL_ISLANDS = [("etorofu", 0.55, -0.35, "left"), ("kunashiri", -0.45, 0.55, "center"),
+                 ("shikotan", 0.35, 0.0, "left"), ("habomai", 0.3, -0.22, "left")]
+PANEL_ISLAND_NAMES = {"etorofu": "Etorofu/\nIturup", "kunashiri": "Kunashiri/\nKunashir", "shikotan": "Shikotan",
+                      "habomai": "Habomai"}
+
+
+def scenario_maps(scenarios: pd.DataFrame, outcomes: dict[str, Outcome], land: dict[str, BaseGeometry],
+                  *, same_as: dict[str, str] | None = None, islands_table: pd.DataFrame | None = None):
+    """Small multiples, one panel per option: who holds the disputed land, the 12-nm belts, the
+    illustrative equidistance line and, for the equal split, the cut across Etorofu/Iturup.
+
+    ``same_as`` maps an option to an earlier one whose map it repeats (noted in its panel title);
+    with ``islands_table`` the first panel names the islands.
+    """
+    import cartopy.crs as ccrs
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+    import matplotlib.patheffects as pe
+
+    from kurils import maps, style
+
+    jp, ru = style.ROLE_COLOURS["japan"], style.ROLE_COLOURS["russia"]
+    pc = ccrs.PlateCarree()
+    proj = maps.projection(MAP_EXTENT)
+    n = len(scenarios)
+    ncols = 3
+    nrows = -(-(n + 1) // ncols)
+    fig = plt.figure(figsize=(8.0, 2.45 * nrows))
+    for i, row in enumerate(scenarios.itertuples()):
+        o = outcomes[row.id]
+        ax = fig.add_subplot(nrows, ncols, i + 1, projection=proj)
+        maps.base_map(MAP_EXTENT, ax=ax, gridlines=False, boundaries=False)
+        maps.fan_boundary(ax, MAP_EXTENT)
+        maps.areas(ax, [o.japan_sea], edgecolor="none", facecolor=jp, alpha=0.10, zorder=1.5)
+        maps.areas(ax, [o.russia_sea], edgecolor="none", facecolor=ru, alpha=0.10, zorder=1.5)
+        maps.areas(ax, [o.japan_territorial_sea], edgecolor="none", facecolor=jp, alpha=0.38, zorder=1.6)
+        maps.areas(ax, [o.russia_territorial_sea], edgecolor="none", facecolor=ru, alpha=0.38, zorder=1.6)
+        line = equidistance_line(o.japan_sea, o.russia_sea)
+        ax.add_geometries([line], crs=pc, facecolor="none", edgecolor=style.INK, linewidth=1.0,
+                          linestyle=(0, (4, 2)), zorder=2.5)
+        for geom, colour in ((o.japan_land, jp), (o.russia_land, ru)):
+            if not geom.is_empty:
+                maps.highlight(ax, [geom], color=colour, zorder=3)
+        if o.cut is not None:
+            cut = o.cut.intersection(land["etorofu"].buffer(0.12))
+            ax.add_geometries([cut], crs=pc, facecolor="none", edgecolor=style.INK, linewidth=2.2, zorder=4,
+                              path_effects=[pe.withStroke(linewidth=4.2, foreground="white")])
+            end = max(cut.coords, key=lambda c: c[1])  # label the cut at its northern end
+            maps.label(ax, end[0], end[1], "cut", dx=-0.1, dy=0.12, ha="right", size=8, weight="bold", zorder=9)
+        if i == 0:
+            maps.region_labels(ax, PANEL_PLACES)
+            if islands_table is not None:
+                pos = islands_table.set_index("id")
+                for island_id, dx, dy, ha in PANEL_ISLANDS:
+                    maps.label(ax, float(pos.at[island_id, "lon"]), float(pos.at[island_id, "lat"]),
+                               PANEL_ISLAND_NAMES[island_id], dx=dx, dy=dy, ha=ha, size=8, zorder=9)
+        title = f"{chr(97 + i)}. {row.name}"
+        if same_as and row.id in same_as:
+            title += f" (same map as {same_as[row.id]})"
+        ax.set_title(title, fontsize=9.5, loc="left", pad=3)
+    ax = fig.add_subplot(nrows, ncols, n + 1)
+    ax.axis("off")
+    handles = [Patch(facecolor=jp, edgecolor=style.INK, linewidth=0.4, label="Disputed land to Japan"),
+               Patch(facecolor=ru, edgecolor=style.INK, linewidth=0.4, label="Disputed land staying Russian"),
+               Patch(facecolor=style.LAND, edgecolor="#8C8C8C", linewidth=0.5, label="Other land (Hokkaido: Japan;\nUrup: Russia)"),
+               Patch(facecolor=(0.835, 0.369, 0.0, 0.38), edgecolor="none", label="12-nm territorial sea, Japan"),
+               Patch(facecolor=(0.0, 0.447, 0.698, 0.38), edgecolor="none", label="12-nm territorial sea, Russia"),
+               Patch(facecolor=(0.835, 0.369, 0.0, 0.10), edgecolor="none", label="Nearer Japan's coast (illustration)"),
+               Patch(facecolor=(0.0, 0.447, 0.698, 0.10), edgecolor="none", label="Nearer Russia's coast (illustration)"),
+               Line2D([], [], color=style.INK, linewidth=1.0, linestyle=(0, (4, 2)),
+                      label="Equidistance line (illustration,\nnot a legal boundary)"),
+               Line2D([], [], color=style.INK, linewidth=2.0, label="Equal-split cut across Etorofu/Iturup")]
+    ax.legend(handles=handles, loc="center left", fontsize=8, frameon=False, borderaxespad=0, handlelength=1.8,
+              labelspacing=0.6)
+    fig.subplots_adjust(left=0.01, right=0.99, top=0.94, bottom=0.01, wspace=0.05, hspace=0.14)
+    return fig
+
+
+def gains_chart(scenarios: pd.DataFrame, lands: pd.DataFrame, official: pd.DataFrame, seas: pd.DataFrame):
+    """What Japan would gain under each option, against the status quo: land, 12-nm sea, illustrative sea.
+
+    Three panels with their own scales (sea areas are tens of times the land); bars are computed
+    values, the dot in the land panel is the same option by Japan's surveyed island areas.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    from kurils import style
+
+    ids = list(scenarios["id"])[::-1]  # first option on top
+    names = dict(zip(scenarios["id"], scenarios["name"]))
+    y = np.arange(len(ids))
+    colour = style.ROLE_COLOURS["japan"]
+    panels = [("Disputed land, km²", lands.loc[ids, "japan_km2"]),
+              ("12-nm territorial sea, km²", seas.loc[ids, "japan_ts_change_km2"]),
+              ("Sea nearer Japan's coast\n(illustration only), km²", seas.loc[ids, "japan_sea_change_km2"])]
+    fig, axes = plt.subplots(1, 3, figsize=(8.0, 3.3), sharey=True)
+    for k, (ax, (title, values)) in enumerate(zip(axes, panels)):
+        ax.set_axisbelow(True)
+        ax.barh(y, values, height=0.6, color=colour)
+        top = float(values.max()) or 1.0
+        ends = values.to_numpy(dtype=float)
+        if k == 0:
+            dots = official.loc[ids, "japan_official_km2"].to_numpy(dtype=float)
+            ax.plot(dots, y, marker="o", linestyle="none", markersize=5, markerfacecolor="white",
+                    markeredgecolor=style.INK, markeredgewidth=1.2, zorder=3)
+            ends = np.maximum(ends, dots)
+            ax.legend(handles=[Line2D([], [], marker="o", linestyle="none", markerfacecolor="white",
+                                      markeredgecolor=style.INK, markeredgewidth=1.2, markersize=5,
+                                      label="by Japan's\nsurveyed areas")],
+                      loc="upper right", fontsize=8, frameon=False, handletextpad=0.3, borderaxespad=0.1)
+        for yi, v, end in zip(y, values, ends):
+            ax.text(end + top * 0.07, yi, f"{v:,.0f}", va="center", fontsize=8, color=style.INK)
+        ax.set_xlim(0, top * 1.5)
+        ax.set_title(title, fontsize=9, loc="left")
+        ax.grid(axis="y", visible=False)
+        ax.grid(axis="x", visible=True)
+        ax.tick_params(axis="x", labelsize=8)
+        ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda v, _p: f"{v / 1000:,.0f}k" if v >= 1000 else f"{v:,.0f}"))
+    axes[0].set_yticks(y, style.wrap_labels([names[i] for i in ids], 12))
+    axes[0].tick_params(axis="y", labelsize=9)
+    fig.suptitle("What Japan would gain, compared with the status quo", x=0.01, ha="left", fontsize=11, fontweight="bold")
+    fig.subplots_adjust(left=0.14, right=0.98, top=0.78, bottom=0.1, wspace=0.12)
+    return fig
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables for the page
+# --------------------------------------------------------------------------------------------------
+
+SITE_WORDS = {"to_japan": "to Japan", "stays_russian": "stays Russian", "cannot_place": "cannot be placed"}
+CONTROL_WORDS = {"russian": "Russian", "divided": "divided", "japanese": "Japanese"}
+
+
+def _link(title: str, url: str) -> str:
+    import html
+
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(title)}</a>'
+
+
+def land_words(row, islands_table: pd.DataFrame, etorofu_share_pct: float | None = None) -> str:
+    """'Habomai Islands, Shikotan and 18 % of Etorofu/Iturup' for one scenarios row ('none' when empty)."""
+    from kurils.okhotsk import join_and
+
+    names = islands_table.set_index("id")["name_en"]
+    parts = [names[i] for i in split_ids(row["islands_to_japan"])]
+    if bool(row["equal_split"]):
+        share = "" if etorofu_share_pct is None or pd.isna(etorofu_share_pct) else f"{etorofu_share_pct:.0f} % of "
+        parts.append(f"{share}{names['etorofu']} (south-western end)")
+    return join_and(parts) if parts else "none"
+
+
+def options_table(scenarios: pd.DataFrame, islands_table: pd.DataFrame, official: pd.DataFrame) -> pd.DataFrame:
+    """The options for a page: name, what it means, land to Japan, basis with its source, id in the data."""
+    return pd.DataFrame({
+        "Option": scenarios["name"].to_list(),
+        "What it means": scenarios["description"].to_list(),
+        "Land to Japan": [land_words(r, islands_table, official.at[r["id"], "etorofu_share_pct"])
+                          for _, r in scenarios.iterrows()],
+        "Basis (source)": [f"{b} ({_link(t, u)})" for b, t, u in
+                           zip(scenarios["basis"], scenarios["source_title"], scenarios["source_url"])],
+        "Id": scenarios["id"].to_list(),
+    })
+
+
+def comparison_table(scenarios: pd.DataFrame, lands: pd.DataFrame, official: pd.DataFrame, seas: pd.DataFrame,
+                     changes: pd.DataFrame, site_sum: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """One row per option: land, sea, straits, military sites and people, side by side."""
+    from kurils.okhotsk import STRAIT_LABELS, join_and
+
+    ids = list(scenarios["id"])
+
+    def rng(low, high):
+        return f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
+
+    def sites_text(sid):
+        n, unknown = len(site_sum.at[sid, "to_japan"]), len(site_sum.at[sid, "cannot_place"])
+        return f"{n}" + (f" (+{unknown} cannot be placed)" if unknown else "")
+
+    return pd.DataFrame({
+        "Option": scenarios["name"].to_list(),
+        "Disputed land to Japan, km² (Natural Earth)": lands.loc[ids, "japan_km2"].to_list(),
+        "Share of the disputed land, %": lands.loc[ids, "japan_pct"].to_list(),
+        "Land to Japan, km² (Japan's surveyed areas)": official.loc[ids, "japan_official_km2"].to_list(),
+        "12-nm territorial sea, change for Japan, km²": seas.loc[ids, "japan_ts_change_km2"].to_list(),
+        "Sea nearer Japan's coast (illustration), change, km²": seas.loc[ids, "japan_sea_change_km2"].to_list(),
+        "Straits gaining a Japanese shore": [join_and(STRAIT_LABELS[s] for s in changes.at[i, "new_japanese_shore"])
+                                             for i in ids],
+        "Exits with Russian land on both shores (deep ones)": [
+            f"{changes.at[i, 'russian']} of {changes.at[i, 'total']} ({changes.at[i, 'russian_deep']} of "
+            f"{changes.at[i, 'deep']})" for i in ids],
+        "Military sites passing to Japan": [sites_text(i) for i in ids],
+        "Japanese residents of that land, 1945": [rng(people.at[i, "pop1945_low"], people.at[i, "pop1945_high"]) for i in ids],
+        "Residents today (about, Jan 2018)": [rng(people.at[i, "residents_low"], people.at[i, "residents_high"]) for i in ids],
+    })
+
+
+def site_table(sites: pd.DataFrame, scenarios: pd.DataFrame, outcomes: dict[str, Outcome],
+               islands_table: pd.DataFrame) -> pd.DataFrame:
+    """Military sites on the disputed islands (rows) and what happens to each under every option."""
+    names = islands_table.set_index("id")["name_en"]
+    first = site_changes(sites, [])
+    out = pd.DataFrame({"Site": [n.split(",")[0] for n in first["name"]],
+                        "Island": first["island"].map(names).to_list(),
+                        "Position in the data": ["yes" if x else "no" for x in first["located"]]})
+    for row in scenarios.itertuples():
+        ch = site_changes(sites, split_ids(row.islands_to_japan), outcomes[row.id].etorofu_parts)
+        out[row.name] = ch["status"].map(SITE_WORDS).to_list()
+    return out
+
+
+def strait_table(summary: pd.DataFrame, status: pd.DataFrame, scenarios: pd.DataFrame) -> pd.DataFrame:
+    """The straits whose status differs between options, with their status under every option."""
+    from kurils.okhotsk import STRAIT_LABELS
+
+    differs = status.nunique(axis=1) > 1
+    rows = status[differs]
+    out = pd.DataFrame({"Strait": [STRAIT_LABELS[s] for s in rows.index],
+                        "Between": (summary.loc[rows.index, "between_a"] + " – " + summary.loc[rows.index, "between_b"]).to_list()})
+    for row in scenarios.itertuples():
+        out[row.name] = rows[row.id].map(CONTROL_WORDS).to_list()
+    return out
