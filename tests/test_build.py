@@ -132,3 +132,4 @@ def test_pdf_builds_offline_with_every_chapter(tmp_path):
     assert len(reader.pages) > 2 * len(_chapter_titles(repo))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "Traceback" not in text and "Data current to" in text
+    assert "(Etorofu-tō)" in text, "table rows missing from the PDF (the names table on the islands page)"
