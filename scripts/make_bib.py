@@ -80,11 +80,7 @@ def render(items: list[tuple[str, dict]]) -> str:
     return "\n".join(parts)
 
 
-def cite_keys(root: Path = ROOT) -> dict[str, str]:
-    """source_url -> bibliography key."""
-    return {f["url"]: key for key, f in entries(root)}
-
-
 if __name__ == "__main__":
-    (ROOT / "references.bib").write_text(render(entries()), encoding="utf-8")
-    print(f"wrote references.bib ({len(entries())} sources)")
+    items = entries()  # loads and validates every table: do it once
+    (ROOT / "references.bib").write_text(render(items), encoding="utf-8")
+    print(f"wrote references.bib ({len(items)} sources)")
