@@ -23,7 +23,7 @@ import pandas as pd
 
 from kurils.paths import data_dir
 
-SOURCE_COLUMNS = ("source_url", "source_title", "accessed")
+SOURCE_COLUMNS = ("source_url", "source_title", "accessed", "source_kind")
 
 
 @dataclass(frozen=True)

@@ -65,12 +65,15 @@ def table(frame: pd.DataFrame, *, formats: dict | None = None, uid: str, caption
 
 
 def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
-    """Distinct sources (title, URL, day read) behind the given tables, for a chapter's source list."""
-    cols = ["source_title", "source_url", "accessed"]
+    """Distinct sources (title, URL, kind, day read) behind the given tables, for a chapter's source list."""
+    from kurils.sources import KIND_LABELS
+
+    cols = ["source_title", "source_url", "source_kind", "accessed"]
     rows = pd.concat([f[cols] for f in frames]).drop_duplicates().sort_values(["source_title", "source_url"])
     return pd.DataFrame({
         "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
                    for t, u in zip(rows["source_title"], rows["source_url"])],
+        "Kind": rows["source_kind"].map(KIND_LABELS).to_list(),
         "Read on": rows["accessed"].dt.strftime("%Y-%m-%d").to_list(),
     })
 
