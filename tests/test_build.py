@@ -131,5 +131,5 @@ def test_pdf_builds_offline_with_every_chapter(tmp_path):
         assert title in outline, f"{title!r} missing from the PDF outline"
     assert len(reader.pages) > 2 * len(_chapter_titles(repo))
     text = "".join(page.extract_text() for page in reader.pages)
-    assert "Traceback" not in text and "Data current to" in text
+    assert "Traceback" not in text and "Sources read up to" in text
     assert "(Etorofu-tō)" in text, "table rows missing from the PDF (the names table on the islands page)"

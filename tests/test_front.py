@@ -244,3 +244,13 @@ def test_options_table_reads_the_legal_effects(t, values):
         f"(deep: {values['exits_all_four_russian_deep']} of {values['exits_all_four_deep']})")
     moscow = effects[("ru_constitution_art67_2_1_ru", "all_four", "moscow")]
     assert table.at["All four", "Russia's Constitution"].endswith("Moscow: " + legal.EFFECTS[moscow][0])
+
+
+def test_currency_line_names_both_the_reading_date_and_the_latest_event():
+    from kurils import data, text
+
+    tl = data.load("timeline")
+    line = text.data_current_to(tl)
+    assert line.startswith("Sources read up to " + text.fmt_date(tl["accessed"].max()))
+    last = tl.sort_values("date").iloc[-1]
+    assert line.endswith("latest event recorded in the timeline: " + text.fmt_date(last["date"], last["date_precision"]))

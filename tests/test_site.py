@@ -93,7 +93,7 @@ def test_every_chapter_states_when_its_data_is_current(site):
     assert len(data_pages) >= 6
     for stem in data_pages:
         page = site / "book" / f"{stem}.html"
-        assert "Data current to" in page.read_text(encoding="utf-8"), page.name
+        assert "Sources read up to" in page.read_text(encoding="utf-8"), page.name
 
 
 def test_figures_fit_the_page_column_so_text_keeps_its_size(site):

@@ -31,10 +31,29 @@ def fmt_date(value, precision: str = "day") -> str:
     return f"{ts.day} {MONTHS[ts.month - 1]} {ts.year}"
 
 
-def data_current_to(*frames: pd.DataFrame) -> str:
+def sources_read_to(*frames: pd.DataFrame) -> str:
     """Latest day on which any row of the given tables was read (their ``accessed`` column)."""
     latest = max(pd.Timestamp(f["accessed"].max()) for f in frames)
     return fmt_date(latest)
+
+
+def latest_event(timeline: pd.DataFrame | None = None) -> str:
+    """Date of the latest event the book's timeline records, cut to the precision its source gives."""
+    if timeline is None:
+        from kurils import data
+
+        timeline = data.load("timeline")
+    last = timeline.sort_values("date").iloc[-1]
+    return fmt_date(last["date"], last["date_precision"])
+
+
+def data_current_to(*frames: pd.DataFrame) -> str:
+    """The page's currency line: when its sources were last read, and the latest event on record.
+
+    The two differ: a source read today may still describe events that end months earlier, so the
+    page says both rather than one date readers would take for "events covered up to"."""
+    return (f"Sources read up to {sources_read_to(*frames)}; latest event recorded in the timeline: "
+            f"{latest_event()}")
 
 
 def glue_value(name: str, value) -> None:
