@@ -277,8 +277,10 @@ def perspective_values(t: dict[str, pd.DataFrame] | None = None) -> dict:
         "n_book_translations": int((positions["quote_en_by"] == "book").sum()),
         "n_undated": int(positions["date"].isna().sum()),
         "n_published_translations": int(positions["quote_is_translation"].fillna(False).sum()),
-        "alive_last": people["alive_last"], "alive_last_date": people["alive_last_date"],
-        "age_at_alive_last": people["age_at_alive_last"], "pop45_total": people["residents_1945"],
+        "alive_last": people["alive_last"],
+        "alive_last_date": text.fmt_date(people["alive_last_date"], people["alive_last_precision"]),
+        "age_at_alive_last": people["age_at_alive_last"], "age_at_alive_last_text": people["age_at_alive_last_text"],
+        "pop45_total": people["residents_1945"],
     }
     for actor in ACTORS:
         values[f"n_{actor}"] = int((both["actor"] == actor).sum())
@@ -350,6 +352,8 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     for key in ["alive_first", "alive_first_date", "alive_last", "alive_last_date", "alive_last_share",
                 "age_at_alive_last"]:
         v[key] = people[key]
+    v["alive_last_date"] = text.fmt_date(people["alive_last_date"], people["alive_last_precision"])
+    v["age_at_alive_last_text"] = people["age_at_alive_last_text"]  # "over 89" when the source gives a lower bound only
     if "alive_prelim" in people:
         v["alive_prelim"], v["alive_prelim_date"] = people["alive_prelim"], people["alive_prelim_date"]
     for event_id in ["treaty_shimoda_1855", "habomai_occupied_1945", "joint_declaration_signed_1956",
