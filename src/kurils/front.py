@@ -58,7 +58,7 @@ KEY_QUOTES = {
     "moscow": "moscow_zakharova_2019_olympics",
     "beijing": "beijing_zhao_2021_07",
     "washington": "washington_emanuel_2022",
-    "former_residents": "former_residents_tsunoka_2024",
+    "former_residents": "former_residents_fukao_2023",
     "ainu": "ainu_pirika_2005",
 }
 #: Chapters the front and back matter summarise (file names under book/).
@@ -372,6 +372,8 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
         row = legal.penalty(pen, pid)
         v[f"{pid}_min"], v[f"{pid}_max"] = float(row["min_value"]), float(row["max_value"])
     v["uk_280_1_2020_prison_max"] = float(legal.penalty(pen, "uk_280_1_2020_prison")["max_value"])
+    aso = t["legal_positions"].set_index("id").loc["japan_aso_2006_equal_area"]  # the equal split floated in the Diet
+    v["aso_equal_area_date"] = text.fmt_date(aso["date"], aso["date_precision"])
     prec = t["precedents"].set_index("id")
     v["cn_ru_2004_area"] = float(prec.at["cn_ru_2004_supplementary_total", "area_in_dispute_km2"])
     v["no_ru_2010_area"] = float(prec.at["no_ru_2010_barents", "area_in_dispute_km2"])
