@@ -821,7 +821,7 @@ def _link(title: str, url: str) -> str:
 
 #: How the submarine counts of region_facts read in a table.
 SSBN_WORDS = {"ssbn_count": "SSBNs", "delta3_count": "Delta III SSBNs", "borei_count": "Borei SSBNs",
-              "boats_delivered": "Borei-class boats delivered to the navy (all fleets)"}
+              "boats_delivered": "Bulava-carrying submarines in service (all fleets)"}
 
 
 def ssbn_table(facts: pd.DataFrame) -> pd.DataFrame:
