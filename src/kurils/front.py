@@ -317,12 +317,22 @@ def money(billions: float, currency: str) -> str:
     return f"¥{billions:,.1f} bn" if currency == "JPY" else f"{currency} {billions:,.1f} bn"
 
 
+def _exit_scenarios() -> dict[str, tuple]:
+    return {**okhotsk.SCENARIOS, "three_islands": ("habomai", "shikotan", "kunashiri")}
+
+
 def exit_counts(straits: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Okhotsk–Pacific exits Russian on both shores, per scenario of the Okhotsk chapter plus
     ``three_islands`` (Habomai, Shikotan and Kunashiri: the part of an equal split kept whole)."""
     summary = okhotsk.strait_summary(straits)
-    scenarios = {**okhotsk.SCENARIOS, "three_islands": ("habomai", "shikotan", "kunashiri")}
-    return okhotsk.scenario_counts(summary, okhotsk.control_by_scenario(summary, scenarios))
+    return okhotsk.scenario_counts(summary, okhotsk.control_by_scenario(summary, _exit_scenarios()))
+
+
+def exit_changes(straits: pd.DataFrame) -> dict[str, list[str]]:
+    """Per scenario (as :func:`exit_counts`): the straits in the data whose status differs from today."""
+    summary = okhotsk.strait_summary(straits)
+    control = okhotsk.control_by_scenario(summary, _exit_scenarios())
+    return {name: okhotsk.strait_changes(control, name) for name in control.columns}
 
 
 def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
@@ -384,6 +394,10 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     for name in ["status_quo", "habomai_shikotan", "three_islands", "etorofu", "all_four"]:
         for k, value in counts[name].items():
             v[f"exits_{name}_{k}"] = value
+    # the straits Habomai and Shikotan border: their status changes with the 1956 handover
+    changed = exit_changes(t["straits"])["habomai_shikotan"]
+    v["straits_two_islands_changed"] = okhotsk.join_and(okhotsk.STRAIT_LABELS[s] + " Strait" for s in changed)
+    v["n_straits_two_islands_changed"] = len(changed)
 
     # the economy
     trade, energy, polls = t["trade"], t["energy"], t["polls"]
