@@ -117,3 +117,17 @@ def test_literature_is_left_out_of_the_source_kind_shares(works):
 
     kinds = sources.kind_table({"literature": works})
     assert kinds.empty
+
+
+def test_a_page_that_cites_a_work_is_among_the_chapters_it_supports(works):
+    chapters = {row["key"]: literature.chapters_of(row) for _, row in works.iterrows()}
+    cited = 0
+    for page in (ROOT / "book").glob("*.md"):
+        if page.stem == "further_reading":
+            continue
+        for group in re.findall(r"\{cite:[pt]\}`([^`]+)`", page.read_text(encoding="utf-8")):
+            for key in (k.strip() for k in group.split(",")):
+                if key in chapters:
+                    cited += 1
+                    assert page.stem in chapters[key], (page.name, key)
+    assert cited >= 5  # the chapters cite the scholarship where it supports the text
