@@ -116,7 +116,7 @@ def shares_chart(shares: pd.DataFrame, titles: dict[str, str] | None = None):
 
     titles = titles or {}
     labels = [f"{titles.get(c, c)} ({int(n)} rows)" for c, n in zip(shares.index, shares["rows"])]
-    fig, ax = plt.subplots(figsize=(8.6, 0.42 * len(shares) + 1.9))
+    fig, ax = plt.subplots(figsize=(8.6, 0.55 * len(shares) + 1.9))
     y = list(range(len(shares)))[::-1]
     left = pd.Series(0.0, index=shares.index)
     for kind in sources.KINDS:
@@ -124,7 +124,7 @@ def shares_chart(shares: pd.DataFrame, titles: dict[str, str] | None = None):
         ax.barh(y, values, left=left * 100, color=KIND_COLOURS[kind], edgecolor="white", linewidth=0.6,
                 label=sources.KIND_LABELS[kind], height=0.7)
         left += shares[kind]
-    ax.set_yticks(y, style.wrap_labels(labels, 34))
+    ax.set_yticks(y, style.wrap_labels(labels, 38))
     ax.set_xlim(0, 100)
     ax.set_xlabel("Share of the rows in the tables the chapter reads (%)")
     ax.axvline(sources.TARGET_STRONG_MIN * 100, color=style.INK, linestyle="--", linewidth=1)
@@ -178,7 +178,7 @@ def _row_id(table: str, frame: pd.DataFrame, idx) -> str:
     if not key or not set(key) <= set(frame.columns):
         return f"line {idx + 2}"
     values = []
-    for col in key:
+    for col in (c for c in key if c not in ("source_url", "source_title", "accessed", "source_kind")):
         value = frame.at[idx, col]
         values.append(value.strftime("%Y-%m-%d") if isinstance(value, pd.Timestamp) else str(value))
     return "/".join(values)
@@ -218,7 +218,8 @@ def weak_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def weak_rows_display(weak: pd.DataFrame) -> pd.DataFrame:
     """The weak rows as a page table: table and row, kind, linked source, reason."""
     return pd.DataFrame({
-        "Table": weak["table"], "Row": weak["row"].map(html.escape),
+        "Table and row": [f"{html.escape(t)}<br><small>{html.escape(r)}</small>"
+                          for t, r in zip(weak["table"], weak["row"])],
         "Kind": weak["source_kind"].map(sources.KIND_LABELS),
         "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(h)}</a>'
                    for h, u in zip(weak["host"], weak["source_url"])],
