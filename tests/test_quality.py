@@ -140,3 +140,10 @@ def test_shares_chart_draws_one_bar_per_chapter(kinds, chapters):
     assert len(ax.get_yticklabels()) == len(shares)
     assert len(ax.patches) == len(shares) * len(sources.KINDS)
     plt.close(fig)
+
+
+def test_whole_book_row_counts_each_row_once(kinds, chapters):
+    shares = quality.with_overall(quality.chapter_shares(kinds, chapters), kinds)
+    assert shares.index[0] == quality.OVERALL and shares.iloc[0]["rows"] == len(kinds)
+    summary = sources.summary(kinds)
+    assert abs(shares.iloc[0][list(sources.STRONG_KINDS)].sum() - summary["strong_share"]) < 1e-12

@@ -108,6 +108,18 @@ def chapter_shares(kinds: pd.DataFrame, chapters: dict[str, list[str]]) -> pd.Da
     return shares
 
 
+#: Label of the whole-book row added by :func:`with_overall`.
+OVERALL = "All tables (each row once)"
+
+
+def with_overall(shares: pd.DataFrame, kinds: pd.DataFrame) -> pd.DataFrame:
+    """``shares`` with a first row for the whole book, each data row counted once (index :data:`OVERALL`)."""
+    overall = sources.shares(kinds)
+    overall.index = [OVERALL]
+    overall["rows"] = len(kinds)
+    return pd.concat([overall, shares])
+
+
 def shares_chart(shares: pd.DataFrame, titles: dict[str, str] | None = None):
     """Stacked horizontal bars: one bar per chapter (first at the top), segments by source kind."""
     import matplotlib.pyplot as plt
