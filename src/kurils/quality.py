@@ -138,14 +138,15 @@ def shares_chart(shares: pd.DataFrame, titles: dict[str, str] | None = None):
         left += shares[kind]
     ax.set_yticks(y, style.wrap_labels(labels, 38))
     ax.set_xlim(0, 100)
-    ax.set_xlabel("Share of the rows in the tables the chapter reads (%)")
+    ax.set_xlabel("Share of rows (%)")
     ax.axvline(sources.TARGET_STRONG_MIN * 100, color=style.INK, linestyle="--", linewidth=1)
     ax.text(sources.TARGET_STRONG_MIN * 100, len(shares) - 0.35,
             f" target: official to think tank ≥ {sources.TARGET_STRONG_MIN:.0%}", fontsize=8, va="bottom",
             color=style.INK)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.45, -0.16 - 0.3 / max(len(shares), 1)),
+    below = 0.75 / (0.55 * max(len(shares), 1))  # about 0.75 in under the axes, whatever the bar count
+    ax.legend(ncol=5, loc="upper center", bbox_to_anchor=(0.45, -below),
               frameon=False, fontsize=8, handlelength=1.2, columnspacing=1.0)
     fig.tight_layout()
     return fig
