@@ -867,7 +867,6 @@ TRADE_SHARES = [
     ("france_germany", "share_of_exports_france_to_germany_pct", 2014, "Germany in France's exports, 2014"),
     ("france_germany", "share_of_imports_france_from_germany_pct", 2014, "Germany in France's imports, 2014"),
     ("france_germany", "share_of_exports_germany_to_france_pct", 2014, "France in Germany's exports, 2014"),
-    ("japan_russia", "share_of_exports_japan_to_ussr_pct", 1985, "USSR in Japan's exports, 1985"),
     ("japan_russia", "share_of_total_trade_japan_with_russia_pct", 2012, "Russia in Japan's total trade, 2012"),
     ("japan_russia", "share_of_imports_japan_from_russia_pct", 2021, "Russia in Japan's imports, 2021"),
     ("japan_russia", "share_of_total_trade_russia_with_japan_pct", 2012, "Japan in Russia's total trade, 2012"),
@@ -962,3 +961,83 @@ def milestone_table(analogy: pd.DataFrame) -> pd.DataFrame:
         "Years after the war (computed)": ms["years_since_war"].astype(float),
         "Source": ms["source_title"],
     })
+
+
+# ---------------------------------------------------------------------------
+# continuity of the series the argument rests on (issue 13, item 4)
+
+#: The one reporter chosen for the continuous trade series: Japan's Ministry of Finance trade
+#: statistics, in yen, by calendar year. Other reporters stay in the data for cross-checking.
+TRADE_SERIES = {"reporter": "japan_customs", "currency": "JPY", "period": "calendar"}
+TRADE_YEARS = range(1995, 2026)
+#: Cabinet Office survey on diplomacy: one wave per Japanese fiscal year (a January wave belongs to
+#: the fiscal year before, as the January 2016 wave stands for fiscal 2015).
+CAO_YEARS = range(2010, 2026)
+ENERGY_YEARS = range(2010, 2026)
+ENERGY_SERIES = {"lng": ("lng",), "crude_oil": ("crude_oil",), "coal": ("coal_all", "thermal_coal")}
+
+
+def year_ranges(years) -> str:
+    """``[1995, 1996, 1997, 2000]`` -> ``'1995–1997, 2000'``; ``'none'`` when empty."""
+    years = sorted(set(int(y) for y in years))
+    if not years:
+        return "none"
+    out, start, prev = [], years[0], years[0]
+    for y in years[1:] + [None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        out.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(out)
+
+
+def trade_coverage(trade: pd.DataFrame) -> dict:
+    """Years of :data:`TRADE_SERIES` with both flows, and the years 1995–2025 without them."""
+    rows = trade
+    for col, val in TRADE_SERIES.items():
+        rows = rows[rows[col] == val]
+    both = rows.groupby("year")["flow"].nunique()
+    covered = sorted(int(y) for y in both[both == 2].index if int(y) in TRADE_YEARS)
+    return {"covered": covered, "missing": [y for y in TRADE_YEARS if y not in covered]}
+
+
+def cao_fiscal_year(fieldwork: pd.Series) -> pd.Series:
+    """The Japanese fiscal year of a survey wave (January–March belongs to the year before)."""
+    dates = pd.to_datetime(fieldwork)
+    return (dates.dt.year - (dates.dt.month <= 3).astype(int)).astype(int)
+
+
+def cao_affinity_coverage(polls: pd.DataFrame) -> dict:
+    """Fiscal years 2010–2025 with a Cabinet Office 'feel affinity' share for Russia, and those without."""
+    rows = polls[(polls["question_id"] == "jp_cao_affinity_russia") & (polls["answer_en"] == "feel affinity")]
+    fy = set(cao_fiscal_year(rows["fieldwork_date"]).tolist())
+    covered = sorted(y for y in fy if y in CAO_YEARS)
+    return {"covered": covered, "missing": [y for y in CAO_YEARS if y not in covered]}
+
+
+def energy_coverage(energy: pd.DataFrame) -> dict[str, dict]:
+    """Per fuel: calendar years 2010–2025 with a share of Japan's imports from Russia, and those without."""
+    cal = energy[(energy["period"] == "calendar") & energy["share_pct"].notna()]
+    out = {}
+    for fuel, commodities in ENERGY_SERIES.items():
+        years = set(int(y) for y in cal.loc[cal["commodity"].isin(commodities), "year"])
+        covered = sorted(y for y in years if y in ENERGY_YEARS)
+        out[fuel] = {"covered": covered, "missing": [y for y in ENERGY_YEARS if y not in covered]}
+    return out
+
+
+def coverage_numbers(tables: dict[str, pd.DataFrame]) -> dict:
+    """The coverage phrases the page glues: covered and missing years of each continuous series."""
+    out = {}
+    tc = trade_coverage(tables["trade"])
+    out["trade_covered"], out["trade_missing"] = year_ranges(tc["covered"]), year_ranges(tc["missing"])
+    out["trade_n_missing"] = len(tc["missing"])
+    cc = cao_affinity_coverage(tables["polls"])
+    out["cao_covered"], out["cao_missing"] = year_ranges(cc["covered"]), year_ranges(cc["missing"])
+    out["cao_n_missing"] = len(cc["missing"])
+    for fuel, cov in energy_coverage(tables["energy"]).items():
+        out[f"energy_{fuel}_covered"] = year_ranges(cov["covered"])
+        out[f"energy_{fuel}_missing"] = year_ranges(cov["missing"])
+    return out
