@@ -239,8 +239,7 @@ def _draw_trade_panel(ax, rows: pd.DataFrame) -> None:
             for run in solid:
                 if len(run) > 1:
                     ax.plot([xs[i] for i in run], [ys[i] for i in run], color=colour, linewidth=1.6, zorder=2)
-            for a, b in gaps:
-                ax.plot([xs[a], xs[b]], [ys[a], ys[b]], color=colour, linewidth=0.9, linestyle=(0, (1, 2)), zorder=2)
+            # a missing year is left as a gap in the line (issue 13): nothing is drawn across ``gaps``
         ax.plot(xs, ys, linestyle="none", marker=REPORTER_MARKERS[reporter], markersize=5.5,
                 markerfacecolor="white" if hollow else colour, markeredgecolor=colour, markeredgewidth=1.2, zorder=3)
 
@@ -249,7 +248,7 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     """Japan's exports to and imports from Russia: US dollars (left) and yen (right), never mixed.
 
     One marker shape per statistical basis (reporter), one colour per flow; solid lines join consecutive
-    calendar years of one reporter, dotted lines bridge years without data, fiscal years are hollow and
+    calendar years of one reporter, a year without data leaves a gap, fiscal years are hollow and
     unconnected. The US-dollar peak and the events in :data:`TRADE_EVENTS` are annotated.
     """
     import matplotlib.dates as mdates
@@ -692,9 +691,13 @@ def japan_poll_chart(polls: pd.DataFrame, tables: dict[str, pd.DataFrame]):
             s = poll_series(polls, qid, answer)
             if s.empty:
                 continue
-            # lines join rounds of the same survey mode only; a dotted line bridges the change of mode
+            # lines join rounds of the same survey mode only; a dotted line bridges the change of mode;
+            # a missing annual wave (fiscal year) leaves a gap, nothing is drawn across it
+            fy = cao_fiscal_year(s["fieldwork_date"]).tolist()
             for k in range(1, len(s)):
                 a, b = s.iloc[k - 1], s.iloc[k]
+                if fy[k] - fy[k - 1] > 1:
+                    continue
                 same = (a["mode"] == "mail") == (b["mode"] == "mail")
                 ax.plot([a["fieldwork_date"], b["fieldwork_date"]], [a["share_pct"], b["share_pct"]], color=colour,
                         linewidth=1.3 if same else 0.9, linestyle="-" if same else (0, (1, 2)), zorder=2)
