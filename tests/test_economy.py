@@ -351,7 +351,7 @@ def test_page_names_the_missing_years_from_the_data():
     assert "economy.coverage_numbers(t)" in page
     for key in ["trade_covered", "trade_missing", "cao_covered", "cao_missing", "energy_lng_missing",
                 "energy_crude_oil_missing", "energy_coal_missing"]:
-        assert f"{{glue:text}}`{key}`" in page, key
+        assert f"{{glue:md}}`{key}`" in page, key
     assert page.count("About these figures") >= 3
 
 

@@ -293,8 +293,7 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     handles += [Line2D([], [], linestyle="none", marker=REPORTER_MARKERS[r], color=style.MUTED, markersize=5.5,
                        label=REPORTER_LABELS[r]) for r in present]
     handles += [Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
-                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years"),
-                Line2D([], [], color=style.MUTED, linewidth=0.9, linestyle=(0, (1, 2)), label="years in between not sourced")]
+                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years")]
     legend_below(fig, handles, ncol=2, handlelength=2.2, columnspacing=1.2)
     return fig
 
