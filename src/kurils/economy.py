@@ -441,6 +441,8 @@ def stake_table(projects: pd.DataFrame) -> pd.DataFrame:
 # sanctions and cooperation
 
 SIDE_GROUPS = [("Japan", ["JP"]), ("G7, United States, EU", ["G7", "US", "EU"]), ("Russia", ["RU"])]
+#: How each imposing side is named in a group header (only the sides present in the data are named).
+SIDE_NAMES = {"JP": "Japan", "G7": "G7", "US": "United States", "EU": "EU", "RU": "Russia"}
 SIDE_COLOURS = {"JP": "japan", "RU": "russia", "US": "usa", "G7": "usa", "EU": "usa"}
 
 
@@ -458,7 +460,8 @@ def sanctions_chart(sanctions: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     rows = []
     for name, sides in SIDE_GROUPS:
         grp = sanctions[sanctions["imposed_by"].isin(sides)].sort_values(["date", "id"])
-        rows.append(("header", name, None, None, None))
+        present = [SIDE_NAMES[s] for s in sides if s in set(grp["imposed_by"])]
+        rows.append(("header", ", ".join(present) if len(sides) > 1 and present else name, None, None, None))
         rows += [("event", r["label"], r["date"], r["imposed_by"], r["id"]) for _, r in grp.iterrows()]
     height = 0.9 + 0.215 * len(rows)
     fig, ax = plt.subplots(figsize=(8.0, height))
