@@ -28,6 +28,8 @@ OUT = ROOT / "data" / "geo"
 
 #: Clipping box for the regional layers: lon_min, lat_min, lon_max, lat_max (degrees, WGS 84).
 REGION_BOX = (125.0, 35.0, 170.0, 62.0)
+#: Clipping box for the wider "seas around Japan" layers (1:50m), from the East China Sea to Kamchatka.
+SEAS_BOX = (115.0, 18.0, 170.0, 62.0)
 #: Coordinates are rounded to this grid (degrees): 1e-5 deg is about 1 m, far below the 10m scale.
 PRECISION = 1e-5
 
@@ -40,6 +42,8 @@ LAYERS = [
     ("cultural/ne_10m_admin_0_countries.shp", "ne_10m_admin0_countries_region", REGION_BOX,
      ["ADMIN", "ADM0_A3", "NAME_EN", "NAME_JA", "NAME_RU"]),
     ("physical/ne_110m_land.shp", "ne_110m_land_world", None, []),
+    ("physical/ne_50m_land.shp", "ne_50m_land_seas", SEAS_BOX, []),
+    ("physical/ne_50m_coastline.shp", "ne_50m_coastline_seas", SEAS_BOX, []),
 ]
 
 

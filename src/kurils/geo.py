@@ -28,6 +28,8 @@ LAYERS = {
     "boundaries": "ne_10m_admin0_boundary_lines_region.geojson",
     "countries": "ne_10m_admin0_countries_region.geojson",
     "world_land": "ne_110m_land_world.geojson",
+    "seas_land": "ne_50m_land_seas.geojson",
+    "seas_coastline": "ne_50m_coastline_seas.geojson",
 }
 
 

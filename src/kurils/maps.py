@@ -17,6 +17,11 @@ from kurils import geo, style
 REGION = (135.0, 165.0, 40.0, 61.0)
 #: The four disputed islands and Hokkaido's east coast.
 SOUTH_KURILS = (144.6, 149.4, 42.9, 45.9)
+#: The seas around Japan, from the East China Sea and Miyako to the Sea of Okhotsk (security chapter).
+#: Drawn on the 1:50m "seas" layers (data/geo), which reach south to 18°N.
+SEAS = (122.0, 150.0, 23.0, 48.5)
+#: Base layers (land, coastline) for each extent family: the 10m region extract or the 50m seas extract.
+LAYER_SETS = {"region": ("land", "coastline"), "seas": ("seas_land", "seas_coastline")}
 
 
 def projection(extent: tuple[float, float, float, float] = REGION) -> ccrs.Projection:
@@ -33,8 +38,13 @@ def projection(extent: tuple[float, float, float, float] = REGION) -> ccrs.Proje
 
 
 def base_map(extent: tuple[float, float, float, float] = REGION, *, figsize=(8.0, 7.0), ax=None,
-             gridlines: bool = True, boundaries: bool = True):
-    """A figure and GeoAxes with land, coastline and land borders drawn from data/geo."""
+             gridlines: bool = True, boundaries: bool = True, layers: str = "region"):
+    """A figure and GeoAxes with land, coastline and land borders drawn from data/geo.
+
+    ``layers`` picks the base layers (see :data:`LAYER_SETS`): "region" (1:10m, 35-62°N) or "seas"
+    (1:50m, 18-62°N) for maps that reach south of 35°N.
+    """
+    land_layer, coast_layer = LAYER_SETS[layers]
     proj = projection(extent)
     if ax is None:
         fig = plt.figure(figsize=figsize)
@@ -44,8 +54,8 @@ def base_map(extent: tuple[float, float, float, float] = REGION, *, figsize=(8.0
     ax.set_extent(extent, crs=ccrs.PlateCarree())
     ax.set_facecolor(style.SEA)
     pc = ccrs.PlateCarree()
-    ax.add_geometries([g for _, g in geo.layer("land")], crs=pc, facecolor=style.LAND, edgecolor="none", zorder=1)
-    ax.add_geometries([g for _, g in geo.layer("coastline")], crs=pc, facecolor="none", edgecolor="#8C8C8C",
+    ax.add_geometries([g for _, g in geo.layer(land_layer)], crs=pc, facecolor=style.LAND, edgecolor="none", zorder=1)
+    ax.add_geometries([g for _, g in geo.layer(coast_layer)], crs=pc, facecolor="none", edgecolor="#8C8C8C",
                       linewidth=0.5, zorder=2)
     if boundaries:
         draw_boundaries(ax)

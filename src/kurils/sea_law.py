@@ -1,0 +1,222 @@
+"""The law of the straits: which passage regime a strait gets from its width and its shores' holders.
+
+The rules are those of the UN Convention on the Law of the Sea (data/sea_law.csv quotes or summarises
+each article):
+
+* a coastal state's territorial sea is at most 12 nautical miles wide (Art. 3); Japan keeps 3 nm in
+  its five "specified straits" (data/specified_straits.csv);
+* **the width rule**: if a strait is narrower than the two shores' belts together (24 nm when both
+  claim 12), the belts meet and close it; if it is wider, a high-seas or EEZ corridor stays open in
+  the middle, and Part III does not apply to it (Art. 36): ships and aircraft there have the freedoms
+  of navigation and overflight, and a submarine may stay submerged;
+* a closed strait used for international navigation between two parts of the high seas or EEZ is
+  under **transit passage** (Arts. 37-38): it may not be suspended (Art. 44), and ships pass in
+  their normal mode, submarines submerged;
+* the exceptions get **non-suspendable innocent passage** (Art. 45): a strait formed by a state's
+  island and its mainland with an equally convenient route seaward (Art. 38(1)), or one leading
+  only into a foreign state's territorial sea;
+* a closed strait *not* used for international navigation is territorial sea like any other:
+  **innocent passage** (Arts. 17-19), which the coastal state may suspend for its security
+  (Art. 25(3)), with submarines on the surface showing their flag (Art. 20).
+
+Whether a strait is "used for international navigation" is a question of fact the book's sources do
+not settle for the Kuril straits; the functions take it as an argument and the chapter states the
+assumption. Everything here is arithmetic on widths and on the holders the scenarios give; no
+boundary is drawn and no delimitation is implied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+NM_KM = 1.852
+TERRITORIAL_SEA_NM = 12.0
+
+TRANSIT = "transit passage"
+INNOCENT_NON_SUSPENDABLE = "innocent passage, not suspendable"
+INNOCENT = "innocent passage"
+CORRIDOR = "high-seas/EEZ corridor"
+
+#: What each regime means for a submarine, in a few words (the page's table shows it).
+SUBMARINES = {
+    TRANSIT: "may pass submerged (normal mode)",
+    INNOCENT_NON_SUSPENDABLE: "must surface and show its flag",
+    INNOCENT: "must surface and show its flag; passage may be suspended",
+    CORRIDOR: "may stay submerged in the corridor",
+}
+#: The articles behind each regime.
+ARTICLES = {
+    TRANSIT: "Arts. 37-38, 44",
+    INNOCENT_NON_SUSPENDABLE: "Arts. 38(1), 45",
+    INNOCENT: "Arts. 17-20, 25(3)",
+    CORRIDOR: "Art. 36",
+}
+
+
+def km_to_nm(km: float) -> float:
+    """Kilometres to nautical miles (1 nm = 1.852 km exactly)."""
+    return float(km) / NM_KM
+
+
+@dataclass(frozen=True)
+class Passage:
+    """The outcome for one strait: shores, whether the belts close it, the corridor left, the regime."""
+
+    width_nm: float
+    holders: tuple[str, str]
+    belts_nm: tuple[float, float]
+    closed: bool
+    corridor_nm: float
+    regime: str
+
+    @property
+    def one_state(self) -> bool:
+        return self.holders[0] == self.holders[1]
+
+    @property
+    def submarines(self) -> str:
+        return SUBMARINES[self.regime]
+
+
+def belts_close(width_nm: float, belt_a_nm: float = TERRITORIAL_SEA_NM, belt_b_nm: float = TERRITORIAL_SEA_NM) -> bool:
+    """True when the two shores' territorial seas together span the strait (width < belt a + belt b)."""
+    if width_nm <= 0:
+        raise ValueError("a strait's width must be positive")
+    for belt in (belt_a_nm, belt_b_nm):
+        if not 0 <= belt <= TERRITORIAL_SEA_NM:
+            raise ValueError(f"a territorial sea is 0 to 12 nm wide (UNCLOS Art. 3), not {belt}")
+    return width_nm < belt_a_nm + belt_b_nm
+
+
+def passage(width_nm: float, holder_a: str, holder_b: str, *, belt_a_nm: float = TERRITORIAL_SEA_NM,
+            belt_b_nm: float = TERRITORIAL_SEA_NM, international: bool = True, island_mainland: bool = False,
+            dead_end: bool = False) -> Passage:
+    """The passage regime of a strait of ``width_nm`` whose shores are held by ``holder_a``/``holder_b``.
+
+    ``international``: the strait is used for international navigation between two parts of the high
+    seas or EEZ (Art. 37). ``island_mainland``: it is formed by an island of a bordering state and that
+    state's mainland, with an equally convenient route seaward (Art. 38(1)). ``dead_end``: it leads only
+    into a foreign state's territorial sea (Art. 45(1)(b)).
+    """
+    closed = belts_close(width_nm, belt_a_nm, belt_b_nm)
+    corridor = max(0.0, width_nm - belt_a_nm - belt_b_nm)
+    if not closed:
+        regime = CORRIDOR
+    elif not international:
+        regime = INNOCENT
+    elif island_mainland and holder_a == holder_b or dead_end:
+        regime = INNOCENT_NON_SUSPENDABLE
+    else:
+        regime = TRANSIT
+    return Passage(float(width_nm), (holder_a, holder_b), (float(belt_a_nm), float(belt_b_nm)), closed, corridor, regime)
+
+
+def passage_between(shore_a: BaseGeometry, shore_b: BaseGeometry, holder_a: str, holder_b: str, **kwargs) -> Passage:
+    """As :func:`passage`, measuring the width as the shortest distance between two shores in km.
+
+    The shores must be in a plane whose unit is the kilometre (e.g. kurils.scenarios.to_local).
+    """
+    width_km = shore_a.distance(shore_b)
+    return passage(km_to_nm(width_km), holder_a, holder_b, **kwargs)
+
+
+def belts_meet(shore_a: BaseGeometry, shore_b: BaseGeometry, belt_a_nm: float = TERRITORIAL_SEA_NM,
+               belt_b_nm: float = TERRITORIAL_SEA_NM) -> bool:
+    """Geometric form of the width rule: do the two buffered shores (km plane) touch or overlap?"""
+    return shore_a.buffer(belt_a_nm * NM_KM).intersects(shore_b.buffer(belt_b_nm * NM_KM))
+
+
+# --------------------------------------------------------------------------------------------------
+# Every strait under every settlement option
+# --------------------------------------------------------------------------------------------------
+
+HOLDER_NAMES = {"JP": "Japan", "RU": "Russia"}
+
+
+def shores_text(holders: tuple[str, str]) -> str:
+    a, b = (HOLDER_NAMES[h] for h in holders)
+    return f"one state ({a})" if a == b else f"two states ({a}, {b})"
+
+
+def option_holders(summary: pd.DataFrame, scenarios: pd.DataFrame, land: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Holder of each strait's two shores under every option of data/scenarios.csv.
+
+    Reuses kurils.okhotsk.holders for whole islands and, for the equal split, the divided
+    Etorofu/Iturup of kurils.scenarios (its ``_divide`` on ``land``, i.e. kurils.scenarios.island_land;
+    the shore takes the holder of the part nearest the strait). An equal-split option without
+    ``land`` raises ValueError. Returns {option id: DataFrame(index strait, columns holder_a, holder_b)}.
+    """
+    from kurils import okhotsk, scenarios as sc
+
+    out = {}
+    for row in scenarios.itertuples():
+        to_japan = sc.split_ids(row.islands_to_japan)
+        held = okhotsk.holders(to_japan)
+        parts = None
+        if bool(row.equal_split):
+            if land is None:
+                raise ValueError(f"option {row.id!r} divides Etorofu/Iturup: pass land=kurils.scenarios.island_land(...)")
+            parts = sc._divide(list(to_japan), land, True)[3]
+        recs = {}
+        for strait, r in summary.iterrows():
+            pair = []
+            for side in (r["side_a"], r["side_b"]):
+                holder = held[side]
+                if parts is not None and side == "etorofu" and pd.notna(r["lat"]):
+                    holder = "JP" if sc._part_of((float(r["lon"]), float(r["lat"])), parts) == 0 else "RU"
+                pair.append(holder)
+            recs[strait] = {"holder_a": pair[0], "holder_b": pair[1]}
+        out[row.id] = pd.DataFrame.from_dict(recs, orient="index")
+    return out
+
+
+def regime_table(summary: pd.DataFrame, scenarios: pd.DataFrame, land: dict | None = None, *,
+                 japan_belt_nm: float = TERRITORIAL_SEA_NM, straits: list[str] | None = None) -> pd.DataFrame:
+    """Long table: one row per strait x option with width, shores, closed, corridor and regime.
+
+    Width is the strait's primary sourced width (kurils.okhotsk.strait_summary). ``japan_belt_nm``
+    sets the belt of a Japanese shore (12, or 3 as in Japan's specified straits). Straits without a
+    sourced width are left out (the page lists them).
+    """
+    holders = option_holders(summary, scenarios, land)
+    rows = []
+    names = straits if straits is not None else list(summary.index)
+    for option in scenarios["id"]:
+        for strait in names:
+            width_km = summary.at[strait, "width_km"]
+            if pd.isna(width_km):
+                continue
+            a, b = holders[option].loc[strait, ["holder_a", "holder_b"]]
+            belt = lambda h: japan_belt_nm if h == "JP" else TERRITORIAL_SEA_NM  # noqa: E731
+            p = passage(km_to_nm(width_km), a, b, belt_a_nm=belt(a), belt_b_nm=belt(b))
+            rows.append({"strait": strait, "option": option, "width_km": float(width_km), "width_nm": p.width_nm,
+                         "holder_a": a, "holder_b": b, "shores": shores_text(p.holders), "closed": p.closed,
+                         "corridor_nm": p.corridor_nm, "regime": p.regime, "submarines": p.submarines})
+    return pd.DataFrame(rows)
+
+
+def changes(table: pd.DataFrame, baseline: str = "status_quo") -> pd.DataFrame:
+    """Rows of ``regime_table`` whose shores or regime differ from the baseline option's."""
+    base = table[table["option"] == baseline].set_index("strait")
+    other = table[table["option"] != baseline]
+    keep = [(r.shores != base.at[r.strait, "shores"]) or (r.regime != base.at[r.strait, "regime"]) for r in other.itertuples()]
+    return other[keep]
+
+
+def key_numbers(table: pd.DataFrame, baseline: str = "status_quo") -> dict:
+    """Counts the page quotes: straits measured, closed by 12-nm belts, open with a corridor, changed by options."""
+    base = table[table["option"] == baseline]
+    changed = changes(table, baseline)
+    return {
+        "n_straits_measured": int(base["strait"].nunique()),
+        "n_closed": int(base["closed"].sum()),
+        "n_corridor": int((~base["closed"]).sum()),
+        "n_transit": int((base["regime"] == TRANSIT).sum()),
+        "n_changed_shores": int(changed["strait"].nunique()),
+        "n_regime_changes": int((changed["regime"] != changed["strait"].map(base.set_index("strait")["regime"])).sum()),
+        "limit_nm": 2 * TERRITORIAL_SEA_NM,
+        "limit_km": 2 * TERRITORIAL_SEA_NM * NM_KM,
+    }

@@ -1,0 +1,109 @@
+"""Russian-Chinese joint activity: dates, ids, routes inside the map, waypoints, counts, figures."""
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from kurils import data, maps, security as sec
+
+
+@pytest.fixture(scope="module")
+def t():
+    return {n: data.load(n) for n in ["joint_activities", "waypoints", "specified_straits", "alliance", "military_sites"]}
+
+
+def test_at_least_15_sourced_events(t):
+    j = t["joint_activities"]
+    assert len(j) >= 15
+    assert j["id"].is_unique
+    assert j["id"].str.fullmatch(r"(air|naval|ex)_[a-z0-9_]+").all()
+    assert (j["source_url"].str.startswith("http")).all()
+    assert set(j["kind"]) == set(sec.KINDS)
+
+
+def test_dates_are_ordered_and_in_range(t):
+    j = t["joint_activities"]
+    start, end = pd.to_datetime(j["start_date"]), pd.to_datetime(j["end_date"])
+    assert (end >= start).all()
+    assert (start >= pd.Timestamp("2019-07-01")).all(), "the series starts with the first joint bomber patrol, July 2019"
+    assert (end <= pd.to_datetime(j["accessed"])).all(), "no event ends after its source was read"
+    # ids carry the start year (air_2019_07 ...) or the exercise year (ex_joint_sea_2021)
+    for row in j.itertuples():
+        assert str(pd.Timestamp(row.start_date).year) in row.id, row.id
+    month = j[j["date_precision"] == "month"]
+    assert (pd.to_datetime(month["start_date"]).dt.day == 1).all()
+
+
+def test_every_route_point_resolves_and_lies_inside_the_map(t):
+    assert sec.unknown_waypoints(t["joint_activities"], t["waypoints"]) == {}
+    pts = sec.route_points(t["joint_activities"], t["waypoints"])
+    assert len(pts) >= len(t["joint_activities"])
+    inside = sec.inside_extent(pts["lat"], pts["lon"], maps.SEAS)
+    assert inside.all(), pts.loc[~inside, ["event", "waypoint"]].to_dict("records")
+    # and every waypoint at all, so a new route cannot fall off the map
+    assert sec.inside_extent(t["waypoints"]["lat"], t["waypoints"]["lon"], maps.SEAS).all()
+
+
+def test_unknown_waypoint_is_reported():
+    j = pd.DataFrame({"id": ["x"], "route": ["sea_of_japan>atlantis"], "kind": ["exercise"]})
+    w = pd.DataFrame({"id": ["sea_of_japan"], "lat": [37.1], "lon": [134.45]})
+    assert sec.unknown_waypoints(j, w) == {"x": ["atlantis"]}
+    with pytest.raises(KeyError):
+        sec.route_points(j, w)
+    with pytest.raises(ValueError):
+        sec.route_ids("a>>b")
+
+
+def test_inside_extent_rejects_outside_points():
+    assert not sec.inside_extent([10.0], [140.0]).any()      # south of the map
+    assert not sec.inside_extent([40.0], [170.0]).any()      # east of it
+    assert sec.inside_extent([40.0], [140.0]).all()
+
+
+def test_waypoint_bases_are_checked(t):
+    w = t["waypoints"].set_index("id")
+    for wid, r in w[w["basis"] == "midpoint"].iterrows():
+        a, b = r["basis_of"].split(";")
+        lat, lon = sec.midpoint((w.at[a, "lat"], w.at[a, "lon"]), (w.at[b, "lat"], w.at[b, "lon"]))
+        assert (r["lat"], r["lon"]) == pytest.approx((lat, lon), abs=0.01), wid
+    sites = t["military_sites"].set_index("id")
+    for wid, r in w[w["basis"] == "copied"].iterrows():
+        table, row = r["basis_of"].split(":")
+        assert table == "military_sites"
+        assert (r["lat"], r["lon"]) == pytest.approx((sites.at[row, "lat"], sites.at[row, "lon"])), wid
+
+
+def test_specified_straits_link_to_strait_waypoints(t):
+    w = t["waypoints"].set_index("id")
+    assert (w.loc[t["specified_straits"]["waypoint"], "feature"] == "strait").all()
+
+
+def test_counts_per_year_add_up(t):
+    j = t["joint_activities"]
+    per_year = sec.events_per_year(j)
+    assert per_year.to_numpy().sum() == len(j)
+    assert list(per_year.index) == list(range(per_year.index.min(), per_year.index.max() + 1))
+    k = sec.key_numbers(t)
+    assert k["n_events"] == len(j) == k["n_air_patrol"] + k["n_naval_patrol"] + k["n_exercise"]
+    assert k["first_air_date"] == pd.Timestamp("2019-07-23")
+
+
+def test_reported_rows_are_labelled(t):
+    a = t["alliance"]
+    assert a.loc[a["kind"] == "reported_offer", "reported"].all()
+    table = sec.alliance_table(a)
+    assert table.loc[a["reported"].to_numpy(), "What"].str.startswith("Reported: ").all()
+    assert "exchange_of_notes_1960" in set(a["id"])
+    q = a.set_index("id").at["exchange_of_notes_1960", "quote"]
+    assert "prior consultation with the Government of Japan" in q
+
+
+def test_figures_draw(t):
+    import matplotlib.pyplot as plt
+
+    fig = sec.routes_map(t["joint_activities"], t["waypoints"], t["specified_straits"])
+    assert fig.axes
+    plt.close(fig)
+    fig = sec.year_chart(t["joint_activities"])
+    plt.close(fig)
