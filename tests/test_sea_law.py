@@ -118,3 +118,15 @@ def test_equal_split_needs_the_divided_island():
         pytest.skip("no equal-split option in the data")
     with pytest.raises(ValueError):
         sea_law.option_holders(summary, scen)
+
+
+def test_wide_table_filters(table):
+    summary, scen, t = table
+    wide = sea_law.wide_table(t, scen, okhotsk.STRAIT_LABELS)
+    assert len(wide) == t["strait"].nunique()
+    jp = sea_law.wide_table(t, scen, okhotsk.STRAIT_LABELS, japanese_shore=True)
+    assert "Tsugaru" in set(jp["Strait"]) and "Bussol" not in set(jp["Strait"])
+    changed = sea_law.wide_table(t, scen, okhotsk.STRAIT_LABELS, only_changed=True)
+    assert "Tsugaru" not in set(changed["Strait"])
+    assert sea_law.cell_text({"holder_a": "RU", "holder_b": "RU", "regime": sea_law.CORRIDOR, "corridor_nm": 6.04}) \
+        == "Russia: corridor 6.0 nm"

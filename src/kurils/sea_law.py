@@ -220,3 +220,45 @@ def key_numbers(table: pd.DataFrame, baseline: str = "status_quo") -> dict:
         "limit_nm": 2 * TERRITORIAL_SEA_NM,
         "limit_km": 2 * TERRITORIAL_SEA_NM * NM_KM,
     }
+
+
+REGIME_SHORT = {TRANSIT: "transit", INNOCENT_NON_SUSPENDABLE: "innocent (no suspension)", INNOCENT: "innocent",
+                CORRIDOR: "corridor"}
+
+
+def cell_text(row) -> str:
+    """One cell of the wide table: shores' holders, regime, and the corridor's width where one is left."""
+    holders = "Russia" if row["holder_a"] == row["holder_b"] == "RU" else (
+        "Japan" if row["holder_a"] == row["holder_b"] == "JP" else "Japan | Russia")
+    regime = REGIME_SHORT[row["regime"]]
+    if row["regime"] == CORRIDOR:
+        regime += f" {row['corridor_nm']:.1f} nm"
+    return f"{holders}: {regime}"
+
+
+def wide_table(table: pd.DataFrame, scenarios: pd.DataFrame, labels: dict[str, str] | None = None,
+               only_changed: bool = False, japanese_shore: bool = False) -> pd.DataFrame:
+    """Straits (rows, with width in km and nm) x options (columns): holders and regime in each cell.
+
+    ``only_changed`` keeps straits whose cell differs between options; ``japanese_shore`` keeps straits
+    with a Japanese shore under at least one option.
+    """
+    t = table.copy()
+    if japanese_shore:
+        jp = t.loc[(t["holder_a"] == "JP") | (t["holder_b"] == "JP"), "strait"].unique()
+        t = t[t["strait"].isin(jp)]
+    t["cell"] = [cell_text(r) for _, r in t.iterrows()]
+    wide = t.pivot(index="strait", columns="option", values="cell")
+    order = [s for s in dict.fromkeys(t["strait"]) if s in wide.index]
+    wide = wide.loc[order, list(scenarios["id"])]
+    if only_changed:
+        wide = wide[wide.nunique(axis=1) > 1]
+    widths = t.drop_duplicates("strait").set_index("strait")
+    names = scenarios.set_index("id")["name"]
+    out = pd.DataFrame({
+        "Strait": [(labels or {}).get(s, s) for s in wide.index],
+        "Width, km (nm)": [f"{widths.at[s, 'width_km']:.1f} ({widths.at[s, 'width_nm']:.1f})" for s in wide.index],
+    })
+    for option in wide.columns:
+        out[names[option]] = wide[option].to_list()
+    return out

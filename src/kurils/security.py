@@ -193,10 +193,17 @@ def events_table(joint: pd.DataFrame, waypoints: pd.DataFrame) -> pd.DataFrame:
         "China": joint["china_forces"].fillna("").replace("", "not given"),
         "Russia": joint["russia_forces"].fillna("").replace("", "not given"),
         "Waters named": [" → ".join(wp[w] for w in route_ids(r)) for r in joint["route"]],
-        "Source": [f"[{t.split(' (')[-1].rstrip(')') if '(' in t else 'source'}]({u})"
+        "Source": [_anchor(t.split(" (")[-1].rstrip(")") if " (" in t else "source", u)
                    for t, u in zip(joint["source_title"], joint["source_url"])],
     })
     return out
+
+
+def _anchor(label: str, url: str) -> str:
+    import html
+
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
+
 
 
 def _dates(r) -> str:
@@ -217,5 +224,7 @@ def alliance_table(alliance: pd.DataFrame) -> pd.DataFrame:
         "Date": [text.fmt_date(d, p) for d, p in zip(alliance["date"], alliance["date_precision"])],
         "Who": alliance["speaker"],
         "What": [("Reported: " if rep else "") + s for s, rep in zip(alliance["summary"], alliance["reported"])],
-        "Source": [f"[link]({u})" for u in alliance["source_url"]],
+        "Quoted": alliance["quote"].fillna(""),
+        "Source": [_anchor(t.split(" (")[-1].rstrip(")") if " (" in t else "source", u)
+                   for t, u in zip(alliance["source_title"], alliance["source_url"])],
     })
