@@ -105,6 +105,8 @@ def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
         "n_soya": int(passages.get("soya_strait", 0)), "n_tsugaru": int(passages.get("tsugaru_strait", 0)),
         "n_osumi": int(passages.get("osumi_strait", 0)), "n_tsushima": int(passages.get("tsushima_strait", 0)),
         "n_specified_named": int(sum(passages.get(w, 0) for w in tables["specified_straits"]["waypoint"])),
+        "first_all_kinds_year": int(per_year[(per_year > 0).all(axis=1)].index.min()),
+        "n_forces_missing": int(((joint["china_forces"].fillna("") == "") | (joint["russia_forces"].fillna("") == "")).sum()),
     }
 
 
