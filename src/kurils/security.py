@@ -186,14 +186,18 @@ def year_chart(joint: pd.DataFrame):
 
 
 def events_table(joint: pd.DataFrame, waypoints: pd.DataFrame) -> pd.DataFrame:
-    """The page's event list: dates, kind, name, forces by side, waters named, source link."""
+    """The page's event list: dates, what (kind and name), forces by side, waters named, source link."""
     wp = waypoints.set_index("id")["name_en"].map(_short)
+    joint = joint.sort_values(["start_date", "id"])
+
+    def forces(china, russia) -> str:
+        china, russia = (str(x) if isinstance(x, str) and x else "not given" for x in (china, russia))
+        return f"China: {china}. Russia: {russia}."
+
     out = pd.DataFrame({
         "Dates": [_dates(r) for r in joint.itertuples()],
-        "Kind": joint["kind"].map(KIND_LABELS),
-        "Name": joint["name"].fillna(""),
-        "China": joint["china_forces"].fillna("").replace("", "not given"),
-        "Russia": joint["russia_forces"].fillna("").replace("", "not given"),
+        "What": [KIND_LABELS[k] + (f" ({n})" if isinstance(n, str) and n else "") for k, n in zip(joint["kind"], joint["name"])],
+        "Forces": [forces(c, r) for c, r in zip(joint["china_forces"], joint["russia_forces"])],
         "Waters named": [" → ".join(wp[w] for w in route_ids(r)) for r in joint["route"]],
         "Source": [_anchor(t.split(" (")[-1].rstrip(")") if " (" in t else "source", u)
                    for t, u in zip(joint["source_title"], joint["source_url"])],
@@ -226,7 +230,6 @@ def alliance_table(alliance: pd.DataFrame) -> pd.DataFrame:
         "Date": [text.fmt_date(d, p) for d, p in zip(alliance["date"], alliance["date_precision"])],
         "Who": alliance["speaker"],
         "What": [("Reported: " if rep else "") + s for s, rep in zip(alliance["summary"], alliance["reported"])],
-        "Quoted": alliance["quote"].fillna(""),
         "Source": [_anchor(t.split(" (")[-1].rstrip(")") if " (" in t else "source", u)
                    for t, u in zip(alliance["source_title"], alliance["source_url"])],
     })
