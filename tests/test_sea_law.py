@@ -130,3 +130,12 @@ def test_wide_table_filters(table):
     assert "Tsugaru" not in set(changed["Strait"])
     assert sea_law.cell_text({"holder_a": "RU", "holder_b": "RU", "regime": sea_law.CORRIDOR, "corridor_nm": 6.04}) \
         == "Russia: corridor 6.0 nm"
+
+
+def test_articles_table_labels_sources_briefly():
+    law = data.load("sea_law")
+    t = sea_law.articles_table(law)
+    assert len(t) == len(law)
+    assert t["Source"].str.len().max() < 400
+    assert t["Source"].str.contains("Portuguese parliament gazette, p. 158").any()
+    assert t["Text"].str.startswith(("“", "Summary: ")).all()

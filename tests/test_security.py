@@ -107,3 +107,9 @@ def test_figures_draw(t):
     plt.close(fig)
     fig = sec.year_chart(t["joint_activities"])
     plt.close(fig)
+
+
+def test_source_labels_are_short():
+    assert sec.source_label("中ロ爆撃機 (Asahi Shimbun, 2019-07-23; descriptive title)") == "Asahi Shimbun"
+    assert sec.source_label("Title (Kyodo via Iwate Nippo, 2020-12-23)") == "Kyodo via Iwate Nippo"
+    assert sec.source_label("No parentheses") == "source"

@@ -262,3 +262,24 @@ def wide_table(table: pd.DataFrame, scenarios: pd.DataFrame, labels: dict[str, s
     for option in wide.columns:
         out[names[option]] = wide[option].to_list()
     return out
+
+
+def articles_table(law: pd.DataFrame) -> pd.DataFrame:
+    """The page's table of data/sea_law.csv: article and heading, the excerpt (or a summary), a short source link."""
+    import html
+    import re
+
+    def short(title: str) -> str:
+        m = re.search(r"p\. 1340-\((\d+)\)", title)
+        if m:
+            return f"Portuguese parliament gazette, p. {m.group(1)}"
+        inner = re.search(r"\(([^()]*)\)\s*$", title)
+        return inner.group(1) if inner else title.split(",")[0]
+
+    return pd.DataFrame({
+        "Article": [f"{a} — {h}" for a, h in zip(law["article"], law["heading"])],
+        "Text": [f"“{e}” ({lang})" if isinstance(e, str) and e else f"Summary: {s}"
+                 for e, lang, s in zip(law["excerpt"], law["excerpt_language"], law["summary"])],
+        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(short(t))}</a>'
+                   for t, u in zip(law["source_title"], law["source_url"])],
+    })

@@ -199,10 +199,19 @@ def events_table(joint: pd.DataFrame, waypoints: pd.DataFrame) -> pd.DataFrame:
         "What": [KIND_LABELS[k] + (f" ({n})" if isinstance(n, str) and n else "") for k, n in zip(joint["kind"], joint["name"])],
         "Forces": [forces(c, r) for c, r in zip(joint["china_forces"], joint["russia_forces"])],
         "Waters named": [" → ".join(wp[w] for w in route_ids(r)) for r in joint["route"]],
-        "Source": [_anchor(t.split(" (")[-1].rstrip(")") if " (" in t else "source", u)
-                   for t, u in zip(joint["source_title"], joint["source_url"])],
+        "Source": [_anchor(source_label(t), u) for t, u in zip(joint["source_title"], joint["source_url"])],
     })
     return out
+
+
+def source_label(title: str) -> str:
+    """A short link text from a source title: the outlet in its closing parentheses, without date or remarks."""
+    import re
+
+    if " (" not in title:
+        return "source"
+    inner = title.rsplit(" (", 1)[-1].rstrip(")").split(";")[0]
+    return re.sub(r",\s*\d{4}(-\d{2}){0,2}$", "", inner).strip() or "source"
 
 
 def _anchor(label: str, url: str) -> str:
@@ -230,6 +239,5 @@ def alliance_table(alliance: pd.DataFrame) -> pd.DataFrame:
         "Date": [text.fmt_date(d, p) for d, p in zip(alliance["date"], alliance["date_precision"])],
         "Who": alliance["speaker"],
         "What": [("Reported: " if rep else "") + s for s, rep in zip(alliance["summary"], alliance["reported"])],
-        "Source": [_anchor(t.split(" (")[-1].rstrip(")") if " (" in t else "source", u)
-                   for t, u in zip(alliance["source_title"], alliance["source_url"])],
+        "Source": [_anchor(source_label(t), u) for t, u in zip(alliance["source_title"], alliance["source_url"])],
     })
