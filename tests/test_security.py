@@ -113,3 +113,11 @@ def test_source_labels_are_short():
     assert sec.source_label("中ロ爆撃機 (Asahi Shimbun, 2019-07-23; descriptive title)") == "Asahi Shimbun"
     assert sec.source_label("Title (Kyodo via Iwate Nippo, 2020-12-23)") == "Kyodo via Iwate Nippo"
     assert sec.source_label("No parentheses") == "source"
+
+
+def test_prose_most_okinawa_and_tsushima_events_are_bomber_patrols(t):
+    # the page says "most of them bomber patrols" of the events naming these two passages
+    pts = sec.route_points(t["joint_activities"], t["waypoints"]).drop_duplicates(["event", "waypoint"])
+    for w in ["okinawa_miyako", "tsushima_strait"]:
+        kinds = pts.loc[pts["waypoint"] == w, "kind"]
+        assert (kinds == "air_patrol").mean() > 0.5, w
