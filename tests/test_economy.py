@@ -298,7 +298,8 @@ def test_tables_for_the_page(t):
 
 #: The years each continuous series holds today. A row added or dropped changes these sets, and the
 #: test fails until the expectation (and, through the glued phrases, the page) is brought up to date.
-TRADE_YEARS_HELD = {2021, 2023}
+TRADE_YEARS_HELD = set(range(1995, 2002))
+TRADE_XCHECK_YEARS_HELD = {2021, 2023}
 CAO_WAVES_HELD = {2010, 2011, 2012, 2014, 2015, 2016, 2017, 2021, 2022, 2023, 2024}
 
 
@@ -308,7 +309,7 @@ def test_year_ranges_compresses_runs():
 
 
 def test_trade_series_is_one_reporter_in_its_own_currency_and_names_every_missing_year(t):
-    assert economy.TRADE_SERIES == {"reporter": "japan_customs", "currency": "JPY", "period": "calendar"}
+    assert economy.TRADE_SERIES == {"reporter": "russia_medt", "currency": "USD", "period": "calendar"}
     cov = economy.trade_coverage(t["trade"])
     assert set(cov["covered"]) == TRADE_YEARS_HELD
     assert set(cov["covered"]) | set(cov["missing"]) == set(range(1995, 2026))
@@ -319,6 +320,27 @@ def test_trade_series_is_one_reporter_in_its_own_currency_and_names_every_missin
         rows = rows[rows[col] == val]
     for year in cov["covered"]:
         assert set(rows[rows["year"] == year]["flow"]) == {"japan_exports", "japan_imports"}, year
+
+
+def test_chosen_trade_series_is_the_reporter_with_most_years(t):
+    """The book's series is the reporter (in its own currency and year basis) with the most years of both flows."""
+    cov = economy.trade_reporter_coverage(t["trade"])
+    best = cov.iloc[0]
+    assert {"reporter": best["reporter"], "currency": best["currency"], "period": best["period"]} == economy.TRADE_SERIES
+    assert best["years"] > cov["years"].iloc[1], "a tie: the choice of series would be arbitrary"
+    assert "unstated" not in set(cov["reporter"])
+    table = economy.trade_reporter_table(t["trade"])
+    assert table["Role"].tolist().count("book's series") == 1
+    assert table["Role"].tolist().count("cross-check") == 1
+
+
+def test_trade_crosscheck_series_names_its_years(t):
+    xc = economy.trade_series_years(t["trade"], economy.TRADE_CROSSCHECK)
+    assert set(xc["covered"]) == TRADE_XCHECK_YEARS_HELD
+    assert set(xc["covered"]) | set(xc["missing"]) == set(range(1995, 2026))
+    nums = economy.coverage_numbers(t)
+    assert nums["trade_xcheck_covered"] == economy.year_ranges(TRADE_XCHECK_YEARS_HELD)
+    assert nums["trade_n_covered"] + nums["trade_n_missing"] == 31
 
 
 def test_cabinet_office_series_names_every_missing_wave(t):
@@ -349,7 +371,7 @@ def test_page_names_the_missing_years_from_the_data():
 
     page = (Path(__file__).resolve().parents[1] / "book" / "economy.md").read_text(encoding="utf-8")
     assert "economy.coverage_numbers(t)" in page
-    for key in ["trade_covered", "trade_missing", "cao_covered", "cao_missing", "energy_lng_missing",
+    for key in ["trade_covered", "trade_missing", "trade_xcheck_covered", "cao_covered", "cao_missing", "energy_lng_missing",
                 "energy_crude_oil_missing", "energy_coal_missing"]:
         assert f"{{glue:md}}`{key}`" in page, key
     assert page.count("About these figures") >= 3
