@@ -177,7 +177,7 @@ def test_at_least_ten_proposals_each_linked_or_explained(t):
 
 def test_proposals_table_links_the_scenarios_page(t):
     table = N.proposals_table(t["proposals"], t["scenarios"])
-    assert table["Computed option"].str.contains(r"\(scenarios\.md\)|No map").all()
+    assert table["Computed option"].str.contains(r"scenarios\.html|No map").all()
 
 
 # ------------------------------------------------------------------------------------ bluebook

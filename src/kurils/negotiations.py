@@ -6,6 +6,8 @@ Every number the chapter states comes from :func:`key_numbers`. Terms of office 
 
 from __future__ import annotations
 
+import html
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -55,6 +57,11 @@ LEVEL_LABELS = {"leaders": "Leaders", "foreign_ministers": "Foreign ministers"}
 
 
 # ------------------------------------------------------------------------------------- meetings
+
+def _a(title: str, url: str) -> str:
+    """An HTML link for a page table (tables are rendered as HTML, so Markdown links would not work)."""
+    return f'<a href="{html.escape(url, quote=True)}">{html.escape(title)}</a>'
+
 
 def leader_names(leaders: pd.DataFrame) -> dict[str, str]:
     """leaders.csv id -> the person's name (one person can hold several ids)."""
@@ -114,8 +121,7 @@ def count_check_table(check: pd.DataFrame) -> pd.DataFrame:
         "Source says": [f"{n}th" for n in check["stated"]],
         "Register to that day": check["register"],
         "Not in the register": check["missing"],
-        "Source": [history.source_link(u).replace("source", t) if False else f"[{t}]({u})"
-                   for t, u in zip(check["source_title"], check["source_url"])],
+        "Source": [_a(t, u) for t, u in zip(check["source_title"], check["source_url"])],
     })
 
 
@@ -208,7 +214,7 @@ def matrix(documents: pd.DataFrame) -> pd.DataFrame:
     """Documents (rows, by date) x features: 1 present, 0 not in the passage read, NaN not read."""
     docs = documents.sort_values("date")
     m = docs[list(FEATURES)].astype("float")
-    m.index = [f"{d.year} {n}" for d, n in zip(docs["date"], docs["short_name"])]
+    m.index = [n if n.startswith(str(d.year)) else f"{d.year} {n}" for d, n in zip(docs["date"], docs["short_name"])]
     return m
 
 
@@ -292,7 +298,7 @@ def proposals_table(proposals: pd.DataFrame, scenarios: pd.DataFrame) -> pd.Data
     names = dict(zip(scenarios["id"], scenarios["name"]))
     def option(r):
         if pd.notna(r["scenario_id"]):
-            text = f"[{names[r['scenario_id']]}](scenarios.md)"
+            text = _a(names[r["scenario_id"]], "scenarios.html")
             return text + (f" — {r['geometry_note']}" if pd.notna(r["geometry_note"]) else "")
         return f"No map: {r['geometry_note']}"
     p = proposals.sort_values("date")
@@ -302,7 +308,7 @@ def proposals_table(proposals: pd.DataFrame, scenarios: pd.DataFrame) -> pd.Data
         "Timing and conditions": [" ".join(x for x in (t, c) if isinstance(x, str)) for t, c in zip(p["timing"], p["conditions"])],
         "Made": p["publicity"].str.replace("_", " "), "Fate": p["status"].str.replace("_", " "),
         "Computed option": [option(r) for _, r in p.iterrows()],
-        "Source": [f"[{t}]({u})" for t, u in zip(p["source_title"], p["source_url"])],
+        "Source": [_a(t, u) for t, u in zip(p["source_title"], p["source_url"])],
     })
 
 
@@ -314,7 +320,7 @@ def documents_table(documents: pd.DataFrame) -> pd.DataFrame:
         "Document": d["title"], "Summary (book's words)": d["summary"],
         "Excerpt": [e if isinstance(e, str) and e else (f"see legal_instruments: {i}" if isinstance(i, str) else "—")
                     for e, i in zip(d["excerpt"], d["instrument_id"])],
-        "Source": [f"[{t}]({u})" for t, u in zip(d["source_title"], d["source_url"])],
+        "Source": [_a(t, u) for t, u in zip(d["source_title"], d["source_url"])],
     })
 
 
@@ -370,3 +376,47 @@ def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
         "levada_oppose_2018": float(levada.loc[levada["fieldwork_date"] == levada["fieldwork_date"].max(), "share_pct"].iloc[0]),
         "vciom_oppose_2018": float(vciom["share_pct"].iloc[0]),
     }
+
+
+# ------------------------------------------------------------------------------------------ polls
+
+def opinion_rows(settlement_polls: pd.DataFrame, polls: pd.DataFrame) -> pd.DataFrame:
+    """One bar per answer for the chapter's opinion chart: Japan (Nikkei, November 2018), Russia's
+    national polls on a handover (latest Levada and VCIOM rows in polls.csv), the islands' residents (VCIOM 2019)."""
+    rows = []
+    nk = settlement_polls[settlement_polls["poll_id"] == "nikkei_2018_11"]
+    for _, r in nk.iterrows():
+        rows.append({"group": "Japan: how to settle (Nikkei, Nov 2018)", "answer": r["answer"].split("(")[-1].rstrip(")"),
+                     "share": r["share_pct"]})
+    for qid, label in (("levada_transfer", "Russia: hand islands over? (Levada, Nov 2018)"),
+                       ("vciom_transfer", "Russia: hand islands over? (VCIOM, Nov 2018)")):
+        q = polls[polls["question_id"] == qid]
+        q = q[q["fieldwork_date"] == q["fieldwork_date"].max()].drop_duplicates("answer_en")
+        for _, r in q.iterrows():
+            rows.append({"group": label, "answer": r["answer_en"], "share": r["share_pct"]})
+    res = settlement_polls[settlement_polls["poll_id"] == "vciom_residents_2019"]
+    for _, r in res.iterrows():
+        rows.append({"group": "Islands' residents (VCIOM, Feb 2019)", "answer": r["answer"].split("(")[-1].rstrip(")"),
+                     "share": r["share_pct"]})
+    return pd.DataFrame(rows)
+
+
+def opinion_chart(settlement_polls: pd.DataFrame, polls: pd.DataFrame):
+    """Horizontal bars, one panel per poll, so that answers are never compared across different questions."""
+    rows = opinion_rows(settlement_polls, polls)
+    groups = list(dict.fromkeys(rows["group"]))
+    fig, axes = plt.subplots(len(groups), 1, figsize=(style.MAX_WIDTH_IN, 1.05 * len(rows) / 2 + 1.2), sharex=True,
+                             gridspec_kw={"height_ratios": [len(rows[rows["group"] == g]) for g in groups]})
+    for ax, g, colour in zip(axes, groups, style.PALETTE):
+        sub = rows[rows["group"] == g]
+        ax.barh(range(len(sub)), sub["share"], color=colour)
+        ax.set_yticks(range(len(sub)), style.wrap_labels(list(sub["answer"]), 34), fontsize=8)
+        ax.invert_yaxis()
+        for i, v in enumerate(sub["share"]):
+            ax.text(v + 1, i, f"{v:.0f}%", va="center", fontsize=8)
+        ax.set_title(g, loc="left", fontsize=9)
+        for side in ("top", "right"):
+            ax.spines[side].set_visible(False)
+    axes[-1].set_xlim(0, 105)
+    axes[-1].set_xlabel("Share of respondents (%)")
+    return fig
