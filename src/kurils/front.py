@@ -24,7 +24,7 @@ import pandas as pd
 
 from kurils import data, economy, history, islands, legal, okhotsk, text
 
-#: The six perspectives, in the order the pages show them.
+#: The seven perspectives, in the order the pages show them.
 ACTORS = {
     "tokyo": "Tokyo",
     "moscow": "Moscow",
@@ -32,6 +32,7 @@ ACTORS = {
     "washington": "Washington",
     "former_residents": "The former residents",
     "ainu": "The Ainu",
+    "current_residents": "The islands' residents",
 }
 CAPITALS = ("tokyo", "moscow", "beijing", "washington")
 TOPICS = {
@@ -60,6 +61,7 @@ KEY_QUOTES = {
     "washington": "washington_emanuel_2022",
     "former_residents": "former_residents_tsunoka_2024",
     "ainu": "ainu_pirika_2005",
+    "current_residents": "residents_remezovskaya_2019",
 }
 #: Chapters the front and back matter summarise (file names under book/).
 CHAPTERS = ("islands", "history", "legal", "okhotsk", "economy")
@@ -236,7 +238,7 @@ def statements_table(statements_: pd.DataFrame, actor: str, *, caption: str):
 
 #: Short column heads for the topic table.
 SHORT_ACTORS = {"tokyo": "Tokyo", "moscow": "Moscow", "beijing": "Beijing", "washington": "Washington",
-                "former_residents": "Former residents", "ainu": "Ainu"}
+                "former_residents": "Former residents", "ainu": "Ainu", "current_residents": "Residents"}
 
 
 def topic_counts(statements_: pd.DataFrame) -> pd.DataFrame:
