@@ -58,6 +58,12 @@ LEVEL_LABELS = {"leaders": "Leaders", "foreign_ministers": "Foreign ministers"}
 
 # ------------------------------------------------------------------------------------- meetings
 
+def _ordinal(n: int) -> str:
+    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th, 21st, 22nd …"""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def _a(title: str, url: str) -> str:
     """An HTML link for a page table (tables are rendered as HTML, so Markdown links would not work)."""
     return f'<a href="{html.escape(url, quote=True)}">{html.escape(title)}</a>'
@@ -118,7 +124,7 @@ def count_check_table(check: pd.DataFrame) -> pd.DataFrame:
     """:func:`count_check` for the page."""
     return pd.DataFrame({
         "Meeting": [f"{history.fmt_event_date(d, 'day', short=True)}, {p}" for d, p in zip(check["date"], check["place"])],
-        "Source says": [f"{n}th" for n in check["stated"]],
+        "Source says": [_ordinal(n) for n in check["stated"]],
         "Register to that day": check["register"],
         "Not in the register": check["missing"],
         "Source": [_a(t, u) for t, u in zip(check["source_title"], check["source_url"])],
@@ -302,11 +308,17 @@ def proposals_table(proposals: pd.DataFrame, scenarios: pd.DataFrame) -> pd.Data
             return text + (f" — {r['geometry_note']}" if pd.notna(r["geometry_note"]) else "")
         return f"No map: {r['geometry_note']}"
     p = proposals.sort_values("date")
+    def terms(r):
+        parts = [f"<b>{html.escape(r['name'])}.</b>", f"Land: {html.escape(r['land_terms'])}.",
+                 f"Sovereignty: {html.escape(r['sovereignty_terms'])}."]
+        for label, col in (("Timing", "timing"), ("Conditions", "conditions")):
+            if isinstance(r[col], str):
+                parts.append(f"{label}: {html.escape(r[col])}.")
+        return " ".join(parts)
     return pd.DataFrame({
         "When": [history.fmt_event_date(d, pr, short=True) for d, pr in zip(p["date"], p["date_precision"])],
-        "Who": p["proposer"], "Formula": p["name"], "Land": p["land_terms"], "Sovereignty": p["sovereignty_terms"],
-        "Timing and conditions": [" ".join(x for x in (t, c) if isinstance(x, str)) for t, c in zip(p["timing"], p["conditions"])],
-        "Made": p["publicity"].str.replace("_", " "), "Fate": p["status"].str.replace("_", " "),
+        "Who": p["proposer"], "The formula": [terms(r) for _, r in p.iterrows()],
+        "Made; fate": [f"{a.replace('_', ' ')}; {b.replace('_', ' ')}" for a, b in zip(p["publicity"], p["status"])],
         "Computed option": [option(r) for _, r in p.iterrows()],
         "Source": [_a(t, u) for t, u in zip(p["source_title"], p["source_url"])],
     })
