@@ -56,7 +56,7 @@ def test_raising_cell_fails_make_book_and_plain_jupyter_book(tmp_path):
 def test_corrupt_csv_fails_the_build_naming_file_line_and_column(tmp_path):
     repo = copy_repo(tmp_path / "repo")
     path = repo / "data" / "islands.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",45.033,", ",north,"), encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(",45.054,", ",north,"), encoding="utf-8")
     made = run(["make", "book"], repo)
     assert made.returncode != 0
     assert re.search(r'data/islands\.csv, line 3, column "lat"', made.stdout), made.stdout[-3000:]

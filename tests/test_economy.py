@@ -292,3 +292,85 @@ def test_tables_for_the_page(t):
     assert set(economy.poll_table(t["polls"], "RU")["Share (%)"]) <= set(t["polls"]["share_pct"].astype(float))
     dis = economy.trade_disagreements(t["trade"])
     assert (dis["On the chart"] == "yes").any() and (dis["On the chart"] == "no").any()
+
+
+# ------------------------------------------------------------------------ continuity (issue 13, item 4)
+
+#: The years each continuous series holds today. A row added or dropped changes these sets, and the
+#: test fails until the expectation (and, through the glued phrases, the page) is brought up to date.
+TRADE_YEARS_HELD = {2021, 2023}
+CAO_WAVES_HELD = {2010, 2011, 2012, 2014, 2015, 2016, 2017, 2021, 2022, 2023, 2024}
+
+
+def test_year_ranges_compresses_runs():
+    assert economy.year_ranges([1995, 1996, 1997, 2000, 2002, 2003]) == "1995–1997, 2000, 2002–2003"
+    assert economy.year_ranges([]) == "none"
+
+
+def test_trade_series_is_one_reporter_in_its_own_currency_and_names_every_missing_year(t):
+    assert economy.TRADE_SERIES == {"reporter": "japan_customs", "currency": "JPY", "period": "calendar"}
+    cov = economy.trade_coverage(t["trade"])
+    assert set(cov["covered"]) == TRADE_YEARS_HELD
+    assert set(cov["covered"]) | set(cov["missing"]) == set(range(1995, 2026))
+    assert not set(cov["covered"]) & set(cov["missing"])
+    # every year of the series has both flows from that one reporter, currency and period
+    rows = t["trade"]
+    for col, val in economy.TRADE_SERIES.items():
+        rows = rows[rows[col] == val]
+    for year in cov["covered"]:
+        assert set(rows[rows["year"] == year]["flow"]) == {"japan_exports", "japan_imports"}, year
+
+
+def test_cabinet_office_series_names_every_missing_wave(t):
+    cov = economy.cao_affinity_coverage(t["polls"])
+    assert set(cov["covered"]) == CAO_WAVES_HELD
+    assert set(cov["covered"]) | set(cov["missing"]) == set(range(2010, 2026))
+    # one 'feel affinity' share per fiscal-year wave: no year counted twice by accident
+    rows = t["polls"][(t["polls"]["question_id"] == "jp_cao_affinity_russia")
+                      & (t["polls"]["answer_en"] == "feel affinity")]
+    fy = economy.cao_fiscal_year(rows["fieldwork_date"])
+    assert not fy.duplicated().any()
+
+
+def test_january_wave_counts_for_the_fiscal_year_before():
+    fy = economy.cao_fiscal_year(pd.Series(pd.to_datetime(["2016-01-01", "2016-10-27", "2014-10-01"])))
+    assert fy.tolist() == [2015, 2016, 2014]
+
+
+def test_energy_coverage_lists_every_year_once_per_fuel(t):
+    for fuel, cov in economy.energy_coverage(t["energy"]).items():
+        assert set(cov["covered"]) | set(cov["missing"]) == set(range(2010, 2026)), fuel
+        assert not set(cov["covered"]) & set(cov["missing"]), fuel
+
+
+def test_page_names_the_missing_years_from_the_data():
+    """The page states covered and missing years only through the glued coverage phrases."""
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[1] / "book" / "economy.md").read_text(encoding="utf-8")
+    assert "economy.coverage_numbers(t)" in page
+    for key in ["trade_covered", "trade_missing", "cao_covered", "cao_missing", "energy_lng_missing",
+                "energy_crude_oil_missing", "energy_coal_missing"]:
+        assert f"{{glue:md}}`{key}`" in page, key
+    assert page.count("About these figures") >= 3
+
+
+def test_trade_chart_leaves_missing_years_as_gaps(t):
+    """No line is drawn across a missing year: every drawn segment joins consecutive calendar years."""
+    import matplotlib.dates as mdates
+
+    fig = economy.trade_chart(t["trade"], t)
+    try:
+        for ax in fig.axes:
+            for line in ax.get_lines():
+                if line.get_linestyle() == "None":
+                    continue
+                x = line.get_xdata()
+                if len(x) < 2 or not hasattr(x[0], "year") and not isinstance(x[0], (float, int)):
+                    continue
+                years = [pd.Timestamp(mdates.num2date(v) if isinstance(v, (float, int)) else v).year for v in x]
+                if len(set(years)) < 2 or len(set(years)) != len(years):
+                    continue  # event markers and vertical lines
+                assert all(b - a == 1 for a, b in zip(years, years[1:])), years
+    finally:
+        _close(fig)

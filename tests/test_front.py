@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kurils import data, front, legal
+from kurils import data, front, legal, text
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = {name: ROOT / "book" / f"{name}.md" for name in ("summary", "perspectives", "conclusion")}
@@ -184,7 +184,8 @@ def test_former_residents_match_the_data(values):
             and not r["note"].startswith("Preliminary")]
     latest = max(r["as_of"] for r in rows)
     assert {float(r["value"]) for r in rows if r["as_of"] == latest} == {values["alive_last"]}
-    assert values["alive_last_date"] == pd.Timestamp(latest)
+    precision = {r["as_of_precision"] for r in rows if r["as_of"] == latest}.pop()
+    assert values["alive_last_date"] == text.fmt_date(latest, precision)
     assert values["alive_last_share"] == pytest.approx(100 * values["alive_last"] / values["pop45_total"])
 
 

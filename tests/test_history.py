@@ -310,10 +310,51 @@ def test_disagreements_are_listed_with_the_value_shown(t):
 def test_people_numbers(t):
     n = history.people_numbers(t["population"], t["island_facts"])
     assert n["residents_1945"] == 17291 and n["households_1945"] == 3124
-    assert n["alive_first"] > n["alive_last"] > n["alive_prelim"]
-    assert n["alive_prelim"] == 4998  # the one count its source calls preliminary
+    assert n["alive_first"] > n["alive_last"]
+    assert "alive_prelim" not in n  # no count in the data is marked preliminary
     assert n["alive_last_share"] == pytest.approx(100 * n["alive_last"] / 17291)
-    assert n["age_latest"] >= n["age_at_alive_last"]
+    assert n["alive_last_share"] < 100 / 3  # the chapter's "fewer than a third"
+    # the latest count comes with a lower bound of the average age only, and the text says so
+    assert n["age_at_alive_last_is_floor"] and n["age_at_alive_last_text"] == f"over {n['age_at_alive_last']:.0f}"
+    assert n["age_at_alive_last"] >= n["age_latest"]
+
+
+def test_people_numbers_refuse_a_count_without_an_age(t):
+    pop = t["population"]
+    last = history.former_residents(pop)["as_of"].max()
+    no_age = pop[~((pop["group"] == "former_residents") & pop["metric"].str.startswith("mean_age") & (pop["as_of"] == last))]
+    with pytest.raises(KeyError):
+        history.people_numbers(no_age, t["island_facts"])
+
+
+def test_former_residents_rows_cite_no_blog_repost(t):
+    former = t["population"][t["population"]["group"] == "former_residents"]
+    assert not former["source_url"].str.contains("hoppou.blog|dailysunny", regex=True).any()
+
+
+# ------------------------------------------------------------------------------ re-sourced events
+
+def test_dulles_warning_about_the_ryukyus_is_recorded_from_frus(t):
+    tl = t["timeline"].set_index("id")
+    row = tl.loc["dulles_warning_1956"]
+    assert row["date"] == pd.Timestamp("1956-08-19") and row["source_url"].endswith("frus1955-57v23p1/d89")
+    assert "Ryukyus" in row["summary"] and row["source_kind"] == "official"
+    assert "not confirmed" not in tl.loc["dulles_shigemitsu_1956", "note"].replace("'not confirmed' was wrong", "")
+
+
+def test_removal_of_the_islanders_names_both_governments_terms(t):
+    row = t["timeline"].set_index("id").loc["expulsion_1947_1949"]
+    assert "強制退去" in row["summary"] and "репатриация" in row["summary"]
+    assert "deport" not in row["title"].lower() and "deport" not in row["label"].lower()
+
+
+def test_record_reaches_february_2026_from_both_capitals(t):
+    tl = t["timeline"]
+    recent = tl[tl["date"] >= pd.Timestamp("2026-02-01")]
+    parties = {p for ps in recent["parties"] for p in ps.split(";")}
+    assert {"JP", "RU"} <= parties
+    assert recent["date"].max() == pd.Timestamp("2026-02-20")
+    assert (recent["source_kind"] == "official").any()  # MOFA's report of the 2026 rally
 
 
 def test_2018_figures_come_from_island_facts_not_a_copy(t):

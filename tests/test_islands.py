@@ -61,3 +61,13 @@ def test_sources_table_links_every_source(tables):
     urls = set(tables[0]["source_url"]) | set(tables[1]["source_url"])
     assert len(src) == len(urls)
     assert src["Source"].str.startswith('<a href="http').all()
+
+
+def test_label_positions_are_the_centres_of_the_natural_earth_polygons(tables):
+    isl, _ = tables
+    rows = isl.set_index("id")
+    polys = islands.matched_polygons(isl)
+    for island_id in ["etorofu", "kunashiri", "shikotan"]:
+        c = polys[island_id].centroid
+        assert (round(c.y, 3), round(c.x, 3)) == (rows.at[island_id, "lat"], rows.at[island_id, "lon"]), island_id
+    assert not rows.loc[islands.FOUR, "source_url"].str.contains("wiki").any()

@@ -49,7 +49,35 @@ def test_penalty_ranges_are_ordered_and_units_fit_the_kind(t):
     both = pen.dropna(subset=["min_value"])
     assert (both["min_value"] <= both["max_value"]).all(), both.loc[both["min_value"] > both["max_value"], "id"].tolist()
     assert (pen.loc[pen["penalty_kind"] == "fine", "unit"] == "RUB").all()
-    assert (pen.loc[pen["penalty_kind"] != "fine", "unit"] == "years").all()
+    assert (pen.loc[pen["penalty_kind"] == "compulsory_works", "unit"] == "hours").all()
+    other = pen[~pen["penalty_kind"].isin(["fine", "compulsory_works"])]
+    assert (other["unit"] == "years").all()
+
+
+def test_art280_1_wordings_are_kept_apart(t):
+    # issue 13, item 6: the 2014 text of Law 433-FZ carried lighter sanctions than the wording of Law 274-FZ
+    # (July 2014), and rows must not mix the two
+    pen = t["penalties"]
+    for wording, law in [("2014_433fz", "433-FZ"), ("2014_274fz_to_2020", "274-FZ")]:
+        rows = pen[pen["wording"] == wording]
+        assert not rows.empty and rows["condition"].str.contains(law).all(), wording
+    part1 = pen[(pen["instrument_id"] == "ru_criminal_code_art280_1") & (pen["part"].isna() | (pen["part"] == 1))]
+    pick = part1.set_index(["wording", "penalty_kind"])
+    assert pick.at[("2014_433fz", "imprisonment"), "max_value"] < pick.at[("2014_274fz_to_2020", "imprisonment"), "max_value"]
+    assert pick.at[("2014_274fz_to_2020", "imprisonment"), "max_value"] == pick.at[("as_amended_2020", "imprisonment"), "max_value"]
+    assert pd.isna(pick.at[("2014_433fz", "fine"), "min_value"]) and pick.at[("2014_274fz_to_2020", "fine"), "min_value"] > 0
+    assert pick.at[("2014_274fz_to_2020", "fine"), "min_value"] < pick.at[("as_amended_2020", "fine"), "min_value"]
+    assert pick.at[("2014_433fz", "compulsory_works"), "unit"] == "hours"
+
+
+def test_art280_1_history_table(t):
+    table = legal.art280_1_history(t["penalties"])
+    assert list(table["Wording"]) == list(legal.WORDINGS_280_1.values())
+    assert table.iloc[0]["Prison"] == "up to 3 years" and table.iloc[1]["Prison"] == "up to 4 years"
+    assert table.iloc[0]["Compulsory works"] == "up to 300 hours"
+    assert table.iloc[1]["Fine"] == "100,000–300,000 roubles"
+    with pytest.raises(ValueError):
+        legal.art280_1_history(t["penalties"][t["penalties"]["wording"] != "2014_433fz"])
 
 
 def test_penalties_escalate_from_calls_to_acts(t):

@@ -270,7 +270,8 @@ def test_scenarios_on_the_real_data(t):
     counts = ok.scenario_counts(s, control)
     now = counts["status_quo"]
     assert now["russian_deep"] == now["deep"] > 0
-    assert counts["habomai_shikotan"] == now  # no strait in the data borders them
+    assert counts["habomai_shikotan"] == now  # they border only the South Kuril Strait, on the divided Nemuro route
+    assert ok.strait_changes(control, "habomai_shikotan") == ["south_kuril"]
     assert counts["etorofu"]["russian_deep"] == now["russian_deep"] - 1  # Vries
     assert control.at["catherine", "kunashiri"] == "divided" and control.at["catherine", "all_four"] == "japanese"
     assert (control.loc[["bussol", "kruzenshtern", "first_kuril"]] == "russian").all().all()
@@ -289,3 +290,76 @@ def test_generic_map_helpers_draw_and_the_geodesic_line_ends_at_its_points():
     assert (xs[0], ys[0], xs[-1], ys[-1]) == (145.0, 43.5, 148.0, 45.5)
     assert style.render(fig, "png", dpi=50)
     plt.close(fig)
+
+
+# ------------------------------------------------------------------------------- issue 13: re-sourced straits
+
+def test_the_south_kuril_strait_has_a_row_and_closes_the_nemuro_route(t):
+    st = t["straits"].set_index("id")
+    row = st.loc["south_kuril"]
+    assert row["primary"] and {row["side_a"], row["side_b"]} == {"kunashiri", "shikotan"}
+    assert row["name_ru"] == "Южно-Курильский пролив" and row["connects"] == "okhotsk_pacific"
+    s = t["summary"]
+    assert ok.route(s, "nemuro") == ["nemuro", "izmeny_notsuke", "south_kuril"]
+    exits = ok.pacific_exits(s)
+    assert not exits["south_kuril"] and exits["nemuro"]  # part of the Nemuro exit, not an exit of its own
+    # no sourced depth for it, but the shallow Izmeny channel still limits the route
+    assert s.at["south_kuril", "depth_class"] == "unknown" and s.at["nemuro", "exit_depth_class"] == "shallow"
+
+
+def test_exit_counts_per_scenario_are_recomputed_from_the_south_kuril_row(t):
+    s = t["summary"]
+    control = ok.control_by_scenario(s)
+    routes = ok.route_control(s, control)
+    # with Kunashiri alone Japanese, Russia keeps Shikotan's shore of the South Kuril Strait
+    assert control.at["nemuro", "kunashiri"] == "japanese" and control.at["south_kuril", "kunashiri"] == "divided"
+    assert routes.at["nemuro", "kunashiri"] == "divided" and routes.at["nemuro", "all_four"] == "japanese"
+    assert control.at["south_kuril", "status_quo"] == "russian"
+    assert control.at["south_kuril", "habomai_shikotan"] == "divided"
+    # the same data without the row: the Nemuro route ends at the Izmeny channel and Kunashiri alone makes it Japanese
+    without = t["straits"][t["straits"]["strait"] != "south_kuril"].copy()
+    without.loc[without["strait"] == "izmeny_notsuke", "via"] = pd.NA
+    s2 = ok.strait_summary(without)
+    routes2 = ok.route_control(s2, ok.control_by_scenario(s2))
+    assert routes2.at["nemuro", "kunashiri"] == "japanese"
+    assert ok.strait_changes(ok.control_by_scenario(s2), "habomai_shikotan") == []
+    # a status change of one strait on a route changes the route's count
+    flipped = control.copy()
+    flipped.loc[["nemuro", "izmeny_notsuke", "south_kuril"], "status_quo"] = "russian"
+    assert ok.scenario_counts(s, flipped)["status_quo"]["russian"] == ok.scenario_counts(s, control)["status_quo"]["russian"] + 1
+
+
+def test_route_rejects_a_loop():
+    toy = pd.DataFrame({"via": ["b", "a"]}, index=["a", "b"])
+    with pytest.raises(ValueError, match="loops"):
+        ok.route(toy, "a")
+
+
+def test_combine_control():
+    assert ok.combine_control(["russian", "russian"]) == "russian"
+    assert ok.combine_control(["japanese"]) == "japanese"
+    assert ok.combine_control(["russian", "japanese"]) == ok.combine_control(["divided", "russian"]) == "divided"
+
+
+def test_hydrographic_and_official_figures_are_primary(t):
+    st = t["straits"]
+    prim = st[st["primary"]].set_index("strait")
+    jcg = "kaiho.mlit.go.jp"
+    for strait in ["la_perouse", "tsugaru", "nemuro", "izmeny_notsuke"]:
+        assert jcg in prim.at[strait, "source_url"] and prim.at[strait, "source_kind"] == "official", strait
+    # Japan Coast Guard: Tsugaru basins 200-400 m (not 200 m); Nemuro narrowest about 17 km (not 24 km)
+    assert prim.at["tsugaru", "max_depth_m"] == 400 and prim.at["nemuro", "min_width_km"] == 17
+    # Great Russian Encyclopedia for Bussol, Kruzenshtern and Second Kuril
+    gre = "bigenc.ru"
+    for strait in ["bussol", "kruzenshtern", "second_kuril"]:
+        assert gre in prim.at[strait, "source_url"], strait
+    assert prim.at["bussol", "max_depth_m"] == 1468 and prim.at["kruzenshtern", "min_width_km"] == 55
+    assert prim.at["second_kuril", "min_width_km"] == 1.8
+    # the figures they replace are kept as disagreeing rows
+    alt = st[~st["primary"]]
+    assert ((alt["strait"] == "tsugaru") & (alt["max_depth_m"] == 200)).any()
+    assert ((alt["strait"] == "nemuro") & (alt["min_width_km"] == 24)).any()
+    assert ((alt["strait"] == "bussol") & (alt["max_depth_m"] == 2225)).any()
+    assert ((alt["strait"] == "kruzenshtern") & (alt["min_width_km"] == 74)).any()
+    s = t["summary"]
+    assert s.at["la_perouse", "depth_basis"] == "sill" and s.at["la_perouse", "sill_depth_m"] == 27

@@ -240,7 +240,12 @@ def test_straits_follow_the_okhotsk_rule_and_the_cut(t, measured):
     assert status.at["vries", "equal_split"] == "russian"       # the north-east of Etorofu and Urup
     changes = S.strait_changes(t["summary"], status)
     assert changes.at["status_quo", "new_japanese_shore"] == []
-    assert changes.at["all_four", "new_japanese_shore"] == ["catherine", "vries"]
+    assert changes.at["all_four", "new_japanese_shore"] == ["south_kuril", "catherine", "vries"]
+    # Habomai and Shikotan border the South Kuril Strait (issue 13): the two-island handover divides it,
+    # but the Nemuro route it ends already has a Japanese shore, so the exit counts stay as today's
+    assert changes.at["two_islands", "new_japanese_shore"] == ["south_kuril"]
+    assert [c[0] for c in changes.at["two_islands", "changed"]] == ["south_kuril"]
+    assert changes.at["two_islands", "russian"] == changes.at["status_quo", "russian"]
     unplaced = t["summary"].copy()
     unplaced.loc["vries", ["lat", "lon"]] = np.nan
     with pytest.raises(ValueError):

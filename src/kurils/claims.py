@@ -379,7 +379,7 @@ def numbers(tables: dict[str, pd.DataFrame]) -> dict:
 
     # the people and the stakes
     people = history.people_numbers(t["population"], t["island_facts"])
-    v["alive"], v["alive_date"] = people["alive_last"], fmt_date(people["alive_last_date"])
+    v["alive"], v["alive_date"] = people["alive_last"], fmt_date(people["alive_last_date"], people["alive_last_precision"])
     v["residents_1945"] = people["residents_1945"]
     nt45 = t["island_facts"]
     nt45 = nt45[(nt45["island_id"] == "northern_territories") & (nt45["metric"] == "population_1945")]

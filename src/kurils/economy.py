@@ -239,8 +239,7 @@ def _draw_trade_panel(ax, rows: pd.DataFrame) -> None:
             for run in solid:
                 if len(run) > 1:
                     ax.plot([xs[i] for i in run], [ys[i] for i in run], color=colour, linewidth=1.6, zorder=2)
-            for a, b in gaps:
-                ax.plot([xs[a], xs[b]], [ys[a], ys[b]], color=colour, linewidth=0.9, linestyle=(0, (1, 2)), zorder=2)
+            # a missing year is left as a gap in the line (issue 13): nothing is drawn across ``gaps``
         ax.plot(xs, ys, linestyle="none", marker=REPORTER_MARKERS[reporter], markersize=5.5,
                 markerfacecolor="white" if hollow else colour, markeredgecolor=colour, markeredgewidth=1.2, zorder=3)
 
@@ -249,7 +248,7 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     """Japan's exports to and imports from Russia: US dollars (left) and yen (right), never mixed.
 
     One marker shape per statistical basis (reporter), one colour per flow; solid lines join consecutive
-    calendar years of one reporter, dotted lines bridge years without data, fiscal years are hollow and
+    calendar years of one reporter, a year without data leaves a gap, fiscal years are hollow and
     unconnected. The US-dollar peak and the events in :data:`TRADE_EVENTS` are annotated.
     """
     import matplotlib.dates as mdates
@@ -294,8 +293,7 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     handles += [Line2D([], [], linestyle="none", marker=REPORTER_MARKERS[r], color=style.MUTED, markersize=5.5,
                        label=REPORTER_LABELS[r]) for r in present]
     handles += [Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
-                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years"),
-                Line2D([], [], color=style.MUTED, linewidth=0.9, linestyle=(0, (1, 2)), label="years in between not sourced")]
+                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years")]
     legend_below(fig, handles, ncol=2, handlelength=2.2, columnspacing=1.2)
     return fig
 
@@ -443,6 +441,8 @@ def stake_table(projects: pd.DataFrame) -> pd.DataFrame:
 # sanctions and cooperation
 
 SIDE_GROUPS = [("Japan", ["JP"]), ("G7, United States, EU", ["G7", "US", "EU"]), ("Russia", ["RU"])]
+#: How each imposing side is named in a group header (only the sides present in the data are named).
+SIDE_NAMES = {"JP": "Japan", "G7": "G7", "US": "United States", "EU": "EU", "RU": "Russia"}
 SIDE_COLOURS = {"JP": "japan", "RU": "russia", "US": "usa", "G7": "usa", "EU": "usa"}
 
 
@@ -460,7 +460,8 @@ def sanctions_chart(sanctions: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     rows = []
     for name, sides in SIDE_GROUPS:
         grp = sanctions[sanctions["imposed_by"].isin(sides)].sort_values(["date", "id"])
-        rows.append(("header", name, None, None, None))
+        present = [SIDE_NAMES[s] for s in sides if s in set(grp["imposed_by"])]
+        rows.append(("header", ", ".join(present) if len(sides) > 1 and present else name, None, None, None))
         rows += [("event", r["label"], r["date"], r["imposed_by"], r["id"]) for _, r in grp.iterrows()]
     height = 0.9 + 0.215 * len(rows)
     fig, ax = plt.subplots(figsize=(8.0, height))
@@ -692,9 +693,13 @@ def japan_poll_chart(polls: pd.DataFrame, tables: dict[str, pd.DataFrame]):
             s = poll_series(polls, qid, answer)
             if s.empty:
                 continue
-            # lines join rounds of the same survey mode only; a dotted line bridges the change of mode
+            # lines join rounds of the same survey mode only; a dotted line bridges the change of mode;
+            # a missing annual wave (fiscal year) leaves a gap, nothing is drawn across it
+            fy = cao_fiscal_year(s["fieldwork_date"]).tolist()
             for k in range(1, len(s)):
                 a, b = s.iloc[k - 1], s.iloc[k]
+                if fy[k] - fy[k - 1] > 1:
+                    continue
                 same = (a["mode"] == "mail") == (b["mode"] == "mail")
                 ax.plot([a["fieldwork_date"], b["fieldwork_date"]], [a["share_pct"], b["share_pct"]], color=colour,
                         linewidth=1.3 if same else 0.9, linestyle="-" if same else (0, (1, 2)), zorder=2)
@@ -867,7 +872,6 @@ TRADE_SHARES = [
     ("france_germany", "share_of_exports_france_to_germany_pct", 2014, "Germany in France's exports, 2014"),
     ("france_germany", "share_of_imports_france_from_germany_pct", 2014, "Germany in France's imports, 2014"),
     ("france_germany", "share_of_exports_germany_to_france_pct", 2014, "France in Germany's exports, 2014"),
-    ("japan_russia", "share_of_exports_japan_to_ussr_pct", 1985, "USSR in Japan's exports, 1985"),
     ("japan_russia", "share_of_total_trade_japan_with_russia_pct", 2012, "Russia in Japan's total trade, 2012"),
     ("japan_russia", "share_of_imports_japan_from_russia_pct", 2021, "Russia in Japan's imports, 2021"),
     ("japan_russia", "share_of_total_trade_russia_with_japan_pct", 2012, "Japan in Russia's total trade, 2012"),
@@ -962,3 +966,83 @@ def milestone_table(analogy: pd.DataFrame) -> pd.DataFrame:
         "Years after the war (computed)": ms["years_since_war"].astype(float),
         "Source": ms["source_title"],
     })
+
+
+# ---------------------------------------------------------------------------
+# continuity of the series the argument rests on (issue 13, item 4)
+
+#: The one reporter chosen for the continuous trade series: Japan's Ministry of Finance trade
+#: statistics, in yen, by calendar year. Other reporters stay in the data for cross-checking.
+TRADE_SERIES = {"reporter": "japan_customs", "currency": "JPY", "period": "calendar"}
+TRADE_YEARS = range(1995, 2026)
+#: Cabinet Office survey on diplomacy: one wave per Japanese fiscal year (a January wave belongs to
+#: the fiscal year before, as the January 2016 wave stands for fiscal 2015).
+CAO_YEARS = range(2010, 2026)
+ENERGY_YEARS = range(2010, 2026)
+ENERGY_SERIES = {"lng": ("lng",), "crude_oil": ("crude_oil",), "coal": ("coal_all", "thermal_coal")}
+
+
+def year_ranges(years) -> str:
+    """``[1995, 1996, 1997, 2000]`` -> ``'1995–1997, 2000'``; ``'none'`` when empty."""
+    years = sorted(set(int(y) for y in years))
+    if not years:
+        return "none"
+    out, start, prev = [], years[0], years[0]
+    for y in years[1:] + [None]:
+        if y is not None and y == prev + 1:
+            prev = y
+            continue
+        out.append(f"{start}" if start == prev else f"{start}–{prev}")
+        if y is not None:
+            start = prev = y
+    return ", ".join(out)
+
+
+def trade_coverage(trade: pd.DataFrame) -> dict:
+    """Years of :data:`TRADE_SERIES` with both flows, and the years 1995–2025 without them."""
+    rows = trade
+    for col, val in TRADE_SERIES.items():
+        rows = rows[rows[col] == val]
+    both = rows.groupby("year")["flow"].nunique()
+    covered = sorted(int(y) for y in both[both == 2].index if int(y) in TRADE_YEARS)
+    return {"covered": covered, "missing": [y for y in TRADE_YEARS if y not in covered]}
+
+
+def cao_fiscal_year(fieldwork: pd.Series) -> pd.Series:
+    """The Japanese fiscal year of a survey wave (January–March belongs to the year before)."""
+    dates = pd.to_datetime(fieldwork)
+    return (dates.dt.year - (dates.dt.month <= 3).astype(int)).astype(int)
+
+
+def cao_affinity_coverage(polls: pd.DataFrame) -> dict:
+    """Fiscal years 2010–2025 with a Cabinet Office 'feel affinity' share for Russia, and those without."""
+    rows = polls[(polls["question_id"] == "jp_cao_affinity_russia") & (polls["answer_en"] == "feel affinity")]
+    fy = set(cao_fiscal_year(rows["fieldwork_date"]).tolist())
+    covered = sorted(y for y in fy if y in CAO_YEARS)
+    return {"covered": covered, "missing": [y for y in CAO_YEARS if y not in covered]}
+
+
+def energy_coverage(energy: pd.DataFrame) -> dict[str, dict]:
+    """Per fuel: calendar years 2010–2025 with a share of Japan's imports from Russia, and those without."""
+    cal = energy[(energy["period"] == "calendar") & energy["share_pct"].notna()]
+    out = {}
+    for fuel, commodities in ENERGY_SERIES.items():
+        years = set(int(y) for y in cal.loc[cal["commodity"].isin(commodities), "year"])
+        covered = sorted(y for y in years if y in ENERGY_YEARS)
+        out[fuel] = {"covered": covered, "missing": [y for y in ENERGY_YEARS if y not in covered]}
+    return out
+
+
+def coverage_numbers(tables: dict[str, pd.DataFrame]) -> dict:
+    """The coverage phrases the page glues: covered and missing years of each continuous series."""
+    out = {}
+    tc = trade_coverage(tables["trade"])
+    out["trade_covered"], out["trade_missing"] = year_ranges(tc["covered"]), year_ranges(tc["missing"])
+    out["trade_n_missing"] = len(tc["missing"])
+    cc = cao_affinity_coverage(tables["polls"])
+    out["cao_covered"], out["cao_missing"] = year_ranges(cc["covered"]), year_ranges(cc["missing"])
+    out["cao_n_missing"] = len(cc["missing"])
+    for fuel, cov in energy_coverage(tables["energy"]).items():
+        out[f"energy_{fuel}_covered"] = year_ranges(cov["covered"])
+        out[f"energy_{fuel}_missing"] = year_ranges(cov["missing"])
+    return out

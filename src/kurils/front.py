@@ -59,7 +59,7 @@ KEY_QUOTES = {
     "moscow": "moscow_zakharova_2019_olympics",
     "beijing": "beijing_zhao_2021_07",
     "washington": "washington_emanuel_2022",
-    "former_residents": "former_residents_tsunoka_2024",
+    "former_residents": "former_residents_fukao_2023",
     "ainu": "ainu_pirika_2005",
     "current_residents": "residents_remezovskaya_2019",
 }
@@ -279,8 +279,10 @@ def perspective_values(t: dict[str, pd.DataFrame] | None = None) -> dict:
         "n_book_translations": int((positions["quote_en_by"] == "book").sum()),
         "n_undated": int(positions["date"].isna().sum()),
         "n_published_translations": int(positions["quote_is_translation"].fillna(False).sum()),
-        "alive_last": people["alive_last"], "alive_last_date": people["alive_last_date"],
-        "age_at_alive_last": people["age_at_alive_last"], "pop45_total": people["residents_1945"],
+        "alive_last": people["alive_last"],
+        "alive_last_date": text.fmt_date(people["alive_last_date"], people["alive_last_precision"]),
+        "age_at_alive_last": people["age_at_alive_last"], "age_at_alive_last_text": people["age_at_alive_last_text"],
+        "pop45_total": people["residents_1945"],
     }
     for actor in ACTORS:
         values[f"n_{actor}"] = int((both["actor"] == actor).sum())
@@ -319,12 +321,22 @@ def money(billions: float, currency: str) -> str:
     return f"¥{billions:,.1f} bn" if currency == "JPY" else f"{currency} {billions:,.1f} bn"
 
 
+def _exit_scenarios() -> dict[str, tuple]:
+    return {**okhotsk.SCENARIOS, "three_islands": ("habomai", "shikotan", "kunashiri")}
+
+
 def exit_counts(straits: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Okhotsk–Pacific exits Russian on both shores, per scenario of the Okhotsk chapter plus
     ``three_islands`` (Habomai, Shikotan and Kunashiri: the part of an equal split kept whole)."""
     summary = okhotsk.strait_summary(straits)
-    scenarios = {**okhotsk.SCENARIOS, "three_islands": ("habomai", "shikotan", "kunashiri")}
-    return okhotsk.scenario_counts(summary, okhotsk.control_by_scenario(summary, scenarios))
+    return okhotsk.scenario_counts(summary, okhotsk.control_by_scenario(summary, _exit_scenarios()))
+
+
+def exit_changes(straits: pd.DataFrame) -> dict[str, list[str]]:
+    """Per scenario (as :func:`exit_counts`): the straits in the data whose status differs from today."""
+    summary = okhotsk.strait_summary(straits)
+    control = okhotsk.control_by_scenario(summary, _exit_scenarios())
+    return {name: okhotsk.strait_changes(control, name) for name in control.columns}
 
 
 def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
@@ -354,6 +366,8 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     for key in ["alive_first", "alive_first_date", "alive_last", "alive_last_date", "alive_last_share",
                 "age_at_alive_last"]:
         v[key] = people[key]
+    v["alive_last_date"] = text.fmt_date(people["alive_last_date"], people["alive_last_precision"])
+    v["age_at_alive_last_text"] = people["age_at_alive_last_text"]  # "over 89" when the source gives a lower bound only
     if "alive_prelim" in people:
         v["alive_prelim"], v["alive_prelim_date"] = people["alive_prelim"], people["alive_prelim_date"]
     for event_id in ["treaty_shimoda_1855", "habomai_occupied_1945", "joint_declaration_signed_1956",
@@ -372,6 +386,8 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
         row = legal.penalty(pen, pid)
         v[f"{pid}_min"], v[f"{pid}_max"] = float(row["min_value"]), float(row["max_value"])
     v["uk_280_1_2020_prison_max"] = float(legal.penalty(pen, "uk_280_1_2020_prison")["max_value"])
+    aso = t["legal_positions"].set_index("id").loc["japan_aso_2006_equal_area"]  # the equal split floated in the Diet
+    v["aso_equal_area_date"] = text.fmt_date(aso["date"], aso["date_precision"])
     prec = t["precedents"].set_index("id")
     v["cn_ru_2004_area"] = float(prec.at["cn_ru_2004_supplementary_total", "area_in_dispute_km2"])
     v["no_ru_2010_area"] = float(prec.at["no_ru_2010_barents", "area_in_dispute_km2"])
@@ -382,6 +398,10 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     for name in ["status_quo", "habomai_shikotan", "three_islands", "etorofu", "all_four"]:
         for k, value in counts[name].items():
             v[f"exits_{name}_{k}"] = value
+    # the straits Habomai and Shikotan border: their status changes with the 1956 handover
+    changed = exit_changes(t["straits"])["habomai_shikotan"]
+    v["straits_two_islands_changed"] = okhotsk.join_and(okhotsk.STRAIT_LABELS[s] + " Strait" for s in changed)
+    v["n_straits_two_islands_changed"] = len(changed)
 
     # the economy
     trade, energy, polls = t["trade"], t["energy"], t["polls"]

@@ -560,12 +560,11 @@ def former_residents_chart(population: pd.DataFrame, facts: pd.DataFrame):
                textcoords="offset points", fontsize=8.5, va="top")
     final, prelim = alive[~is_preliminary(alive)], alive[is_preliminary(alive)]
     xs = [_date_num(d) for d in final["as_of"]]
-    series = final[final["as_of"].dt.year >= 2020]
-    a.plot([_date_num(d) for d in series["as_of"]], series["value"], color=vermillion, linewidth=1.4)
+    a.plot(xs, final["value"], color=vermillion, linewidth=1.4)
     a.plot(xs, final["value"], marker="o", color=vermillion, linestyle="none", markersize=5)
     a.plot([_date_num(d) for d in prelim["as_of"]], prelim["value"], marker="o", markerfacecolor="white",
            color=vermillion, linestyle="none", markersize=5)
-    notes = [(final.iloc[0], (0, 9), "center", ""), (series.iloc[0], (-6, 8), "right", ""),
+    notes = [(final.iloc[0], (0, 9), "center", ""), (final.iloc[-1], (4, 8), "left", ""),
              *[(r, (-6, -12), "right", f" (prelim., {MONTHS_SHORT[r['as_of'].month - 1]} {r['as_of'].year})")
                for _, r in prelim.iterrows()]]
     for r, offset, ha, extra in notes:
@@ -585,13 +584,16 @@ def former_residents_chart(population: pd.DataFrame, facts: pd.DataFrame):
     floor = rows[(rows["group"] == "former_residents") & (rows["metric"] == "mean_age_at_least")]
     b.plot([_date_num(d) for d in age["as_of"]], age["value"], marker="o", color=vermillion, linewidth=1.4, markersize=5)
     for _, r in age.iloc[[0, -1]].iterrows():
-        b.annotate(f"{r['value']:.1f}", (_date_num(r["as_of"]), r["value"]), xytext=(0, 7), textcoords="offset points",
+        b.annotate(f"{r['value']:g}", (_date_num(r["as_of"]), r["value"]), xytext=(0, 7), textcoords="offset points",
                    fontsize=8.5, ha="center")
     for _, r in floor.iterrows():
         b.plot([_date_num(r["as_of"])], [r["value"]], marker="^", markerfacecolor="white", color=vermillion,
                linestyle="none", markersize=7)
-        b.annotate(f"over {r['value']:.0f}\n(Abe, Dec {r['as_of'].year})", (_date_num(r["as_of"]), r["value"]),
-                   xytext=(0, 9), textcoords="offset points", fontsize=8.5, ha="center")
+        who = "Abe, " if r["basis"] == "official_russia" else ""  # the lower bound Abe stated at the Kremlin press conference
+        below = (8, -6, "left", "top") if who else (-8, 2, "right", "center")
+        b.annotate(f"over {r['value']:.0f}\n({who}{MONTHS_SHORT[r['as_of'].month - 1]} {r['as_of'].year})",
+                   (_date_num(r["as_of"]), r["value"]), xytext=below[:2], textcoords="offset points", fontsize=8.5,
+                   ha=below[2], va=below[3])
     _year_axis(b, 2014, 2027, 4)
     b.set_ylim(78, 92)
     b.set_ylabel("Average age (years)")
@@ -885,24 +887,37 @@ def disagreements_table(population: pd.DataFrame, facts: pd.DataFrame, areas: pd
 def people_numbers(population: pd.DataFrame, facts: pd.DataFrame) -> dict:
     """The figures the chapter quotes about the islanders of 1945 and the former residents today.
 
-    Values come from the preferred row (:func:`preferred`) of each series; dates are Timestamps with
-    their precision under ``<name>_precision``.
+    Values come from the preferred row (:func:`preferred`) of each series; dates are Timestamps.
+    The average age at the latest count may be a lower bound only (a ``mean_age_at_least`` row, "over
+    89"): then ``age_at_alive_last`` holds that bound, ``age_at_alive_last_is_floor`` is True and
+    ``age_at_alive_last_text`` reads "over 89"; otherwise the text is the mean to one decimal.
+    ``alive_prelim`` is present only when a count's note marks it as preliminary.
     """
     best = preferred(population)
     alive = former_residents(population)
     final, prelim = alive[~is_preliminary(alive)], alive[is_preliminary(alive)]
-    age = best[(best["group"] == "former_residents") & (best["metric"] == "mean_age")].set_index("as_of")["value"]
+    former = best[best["group"] == "former_residents"]
+    age = former[former["metric"] == "mean_age"].set_index("as_of")["value"]
+    floor = former[former["metric"] == "mean_age_at_least"].set_index("as_of")["value"]
     hh = best[(best["group"] == "japanese_residents_1945") & (best["metric"] == "households")]
     evac = best[best["group"] == "evacuation_lists"]
     first, last = final.iloc[0], final.iloc[-1]
     base = residents_1945(facts)
+    if last["as_of"] in age.index:
+        age_last, is_floor = float(age.loc[last["as_of"]]), False
+    elif last["as_of"] in floor.index:
+        age_last, is_floor = float(floor.loc[last["as_of"]]), True
+    else:
+        raise KeyError(f"no average age for the latest count of former residents ({last['as_of']:%Y-%m-%d})")
     out = {
         "residents_1945": base,
         "households_1945": float(hh["value"].iloc[0]),
         "alive_first": float(first["value"]), "alive_first_date": first["as_of"],
         "alive_last": float(last["value"]), "alive_last_date": last["as_of"],
+        "alive_last_precision": last["as_of_precision"],
         "alive_last_share": 100 * float(last["value"]) / base,
-        "age_at_alive_last": float(age.loc[last["as_of"]]),
+        "age_at_alive_last": age_last, "age_at_alive_last_is_floor": is_floor,
+        "age_at_alive_last_text": f"over {age_last:.0f}" if is_floor else f"{age_last:.1f}",
         "age_latest": float(age.iloc[-1]), "age_latest_date": age.index[-1],
         "evacuation_named": float(evac["value"].iloc[0]), "evacuation_named_date": evac["as_of"].iloc[0],
     }

@@ -102,6 +102,45 @@ def current_penalties(penalties: pd.DataFrame) -> pd.DataFrame:
     return penalties[keep].reset_index(drop=True)
 
 
+#: Versions of Criminal Code Art. 280.1 (public calls), oldest first: (label, law that set the wording).
+WORDINGS_280_1 = {
+    "2014_433fz": "Law 433-FZ of 28 December 2013 (in force from May 2014)",
+    "2014_274fz_to_2020": "Law 274-FZ of 21 July 2014",
+    "as_amended_2020": "December 2020 laws (repeat call after an administrative penalty)",
+}
+_UNITS = {"RUB": "roubles", "years": "years", "hours": "hours"}
+
+
+def _sanction(rows: pd.DataFrame, kind: str) -> str:
+    """'100,000–300,000 roubles' or 'up to 4 years' for one kind of sanction; 'not recorded' when absent."""
+    hit = rows[rows["penalty_kind"] == kind]
+    if hit.empty:
+        return "not recorded"
+    r = hit.iloc[0]
+    hi = f"{r['max_value']:,.0f} {_UNITS[r['unit']]}"
+    return f"up to {hi}" if pd.isna(r["min_value"]) else f"{r['min_value']:,.0f}–{hi}"
+
+
+def art280_1_history(penalties: pd.DataFrame) -> pd.DataFrame:
+    """Sanctions of Art. 280.1 part 1 (calls not made through the media) in each wording, oldest first.
+
+    One row per wording in ``WORDINGS_280_1``: the fine, the compulsory works (hours) and the prison term, each
+    read from data/penalties.csv; 'not recorded' where no sourced row gives that sanction.
+    """
+    calls = penalties[(penalties["instrument_id"] == "ru_criminal_code_art280_1")
+                      & (penalties["channel"].isna() | (penalties["channel"] == "general"))
+                      & (penalties["part"].isna() | (penalties["part"] == 1))]
+    out = []
+    for wording, label in WORDINGS_280_1.items():
+        rows = calls[calls["wording"] == wording]
+        if rows.empty:
+            raise ValueError(f"no Art. 280.1 part 1 rows in wording {wording!r}")
+        out.append({"Wording": label, "Fine": _sanction(rows, "fine"),
+                    "Compulsory works": _sanction(rows, "compulsory_works"),
+                    "Prison": _sanction(rows, "imprisonment")})
+    return pd.DataFrame(out)
+
+
 def instruments_table(instruments: pd.DataFrame) -> pd.DataFrame:
     """The instruments for a page: name and article, dates, the verbatim excerpt and the book's summary."""
     from kurils.text import fmt_date

@@ -46,12 +46,29 @@ def bibtex(meta: dict | None = None, *, key: str = "kurils_book", url: str | Non
 
 @lru_cache(maxsize=1)
 def bibliography_keys(root: Path | None = None) -> dict[str, str]:
-    """source_url -> key of its entry in references.bib (generated from data/ by scripts/make_bib.py)."""
+    """source_url -> key of its entry in references.bib (generated from data/ by scripts/make_bib.py).
+
+    A @misc entry's source is its ``url``; a work of scholarship (@book, @article, …) records the
+    page on which its details were confirmed in ``bibsource``.
+    """
     import re
 
     text = ((root or book_root()) / "references.bib").read_text(encoding="utf-8")
-    pairs = re.findall(r"@misc\{([^,]+),.*?\n  url = \{([^}]*)\}", text, flags=re.S)
-    return {url: key for key, url in pairs}
+    out = {}
+    for kind, key, body in re.findall(r"^@(\w+)\{([^,]+),\n(.*?)\n\}$", text, flags=re.S | re.M):
+        field = "url" if kind == "misc" else "bibsource"
+        found = re.search(rf"^  {field} = \{{([^}}]*)\}}", body, flags=re.M)
+        if found:
+            out[found.group(1)] = key
+    return out
+
+
+def bibliography_entry_keys(root: Path | None = None) -> set[str]:
+    """Every key in references.bib (data sources and works of scholarship)."""
+    import re
+
+    text = ((root or book_root()) / "references.bib").read_text(encoding="utf-8")
+    return set(re.findall(r"^@\w+\{([^,]+),$", text, flags=re.M))
 
 
 def citation_keys(*frames) -> list[str]:

@@ -192,17 +192,33 @@ def strait_summary(straits: pd.DataFrame) -> pd.DataFrame:
 _DEPTH_ORDER = ["shallow", "intermediate", "deep"]
 
 
-def route_depth_class(summary: pd.DataFrame, strait: str) -> str:
-    """Depth class of the passage to the open sea through a strait: the shallowest strait on the route.
+def route(summary: pd.DataFrame, strait: str) -> list[str]:
+    """The straits a ship passes from ``strait`` to the open sea: the strait, then its ``via`` chain.
 
-    A strait with ``via`` reaches the open sea only through that other strait (the Nemuro Strait
-    through the Izmeny/Notsuke channel), so the shallower of the two classes limits the route; an
-    unknown class anywhere on the route makes the route unknown.
+    The Nemuro Strait reaches the Pacific only through the Izmeny/Notsuke channel, which opens into
+    the South Kuril Strait: its route is ``["nemuro", "izmeny_notsuke", "south_kuril"]``. A loop in the
+    chain raises ValueError.
     """
-    classes = [summary.at[strait, "depth_class"]]
+    out = [strait]
     via = summary.at[strait, "via"]
-    if isinstance(via, str) and via:
-        classes.append(summary.at[via, "depth_class"])
+    while isinstance(via, str) and via:
+        if via in out:
+            raise ValueError(f"the via chain of {strait!r} loops at {via!r}")
+        out.append(via)
+        via = summary.at[via, "via"]
+    return out
+
+
+def route_depth_class(summary: pd.DataFrame, strait: str) -> str:
+    """Depth class of the passage to the open sea through a strait: the shallowest strait on its route.
+
+    Every strait on the :func:`route` limits it. A shallow strait anywhere makes the route shallow,
+    whatever the others; otherwise an unknown class anywhere makes the route unknown (it could be the
+    limiting one); otherwise the shallowest known class.
+    """
+    classes = [summary.at[s, "depth_class"] for s in route(summary, strait)]
+    if "shallow" in classes:
+        return "shallow"
     if "unknown" in classes:
         return "unknown"
     return min(classes, key=_DEPTH_ORDER.index)
@@ -395,7 +411,7 @@ STRAIT_LABELS = {
     "izmeny_notsuke": "Izmeny / Notsuke", "catherine": "Catherine / Yekaterina", "vries": "Vries / Friza",
     "bussol": "Bussol", "diana": "Diana", "rikord": "Rikord", "srednego": "Srednego", "nadezhda": "Nadezhda",
     "kruzenshtern": "Kruzenshtern", "fourth_kuril": "Fourth Kuril", "second_kuril": "Second Kuril",
-    "first_kuril": "First Kuril", "nevelskoy": "Nevelskoy (Tatar Strait)",
+    "first_kuril": "First Kuril", "nevelskoy": "Nevelskoy (Tatar Strait)", "south_kuril": "South Kuril",
 }
 #: Where each strait label sits relative to the strait (dlon, dlat, ha) on the gates map.
 STRAIT_LABEL_OFFSETS = {
@@ -716,26 +732,56 @@ def scenario_multiples(summary, control_table, isl_polys, counts):
 def pacific_exits(summary: pd.DataFrame) -> pd.Series:
     """Which straits are exits from the Sea of Okhotsk to the Pacific, counting a route once.
 
-    A strait that is only the ``via`` of another (the Izmeny/Notsuke channel of the Nemuro route)
-    is part of that exit, not an exit of its own.
+    A strait that is only the ``via`` of another (the Izmeny/Notsuke channel and the South Kuril
+    Strait on the Nemuro route) is part of that exit, not an exit of its own.
     """
     vias = set(summary["via"].dropna())
     return (summary["connects"] == "okhotsk_pacific") & ~summary.index.isin(vias)
 
 
+def combine_control(statuses: Iterable[str]) -> str:
+    """Status of a route from the status of each strait on it: Russian (or Japanese) only if every
+    strait on it is; anything else divided."""
+    statuses = set(statuses)
+    if statuses == {"russian"}:
+        return "russian"
+    if statuses == {"japanese"}:
+        return "japanese"
+    return "divided"
+
+
+def route_control(summary: pd.DataFrame, control_table: pd.DataFrame) -> pd.DataFrame:
+    """Status of every Okhotsk–Pacific exit (rows) under every scenario (columns), along its whole route.
+
+    The Nemuro exit combines the Nemuro Strait, the Izmeny/Notsuke channel and the South Kuril Strait:
+    a Japanese shore anywhere on the route keeps it from being Russian-only.
+    """
+    exits = summary.index[pacific_exits(summary)]
+    routes = {e: route(summary, e) for e in exits}
+    return pd.DataFrame({name: [combine_control(control_table.loc[routes[e], name]) for e in exits]
+                         for name in control_table.columns}, index=exits)
+
+
 def scenario_counts(summary: pd.DataFrame, control_table: pd.DataFrame) -> dict[str, dict[str, int]]:
     """Per scenario: Okhotsk–Pacific exits in the data, how many are Russian-only, and the same for deep ones.
 
-    An exit is deep when its whole route is deeper than 1,000 m (:func:`route_depth_class`).
+    An exit is Russian-only when every strait on its route has Russian land on both shores
+    (:func:`route_control`); it is deep when its whole route is deeper than 1,000 m (:func:`route_depth_class`).
     """
-    exits = pacific_exits(summary)
-    deep = exits & (summary["exit_depth_class"] == "deep")
+    exits = summary.index[pacific_exits(summary)]
+    deep = summary.loc[exits, "exit_depth_class"] == "deep"
+    status = route_control(summary, control_table)
     out = {}
     for name in control_table.columns:
-        russian = control_table[name] == "russian"
-        out[name] = {"total": int(exits.sum()), "russian": int((exits & russian).sum()),
+        russian = status[name] == "russian"
+        out[name] = {"total": len(exits), "russian": int(russian.sum()),
                      "deep": int(deep.sum()), "russian_deep": int((deep & russian).sum())}
     return out
+
+
+def strait_changes(control_table: pd.DataFrame, scenario: str, base: str = "status_quo") -> list[str]:
+    """Straits (every row of the control table, exits or not) whose status differs from ``base`` in a scenario."""
+    return list(control_table.index[control_table[scenario] != control_table[base]])
 
 
 # --------------------------------------------------------------------------------------------------
@@ -775,7 +821,7 @@ def _link(title: str, url: str) -> str:
 
 #: How the submarine counts of region_facts read in a table.
 SSBN_WORDS = {"ssbn_count": "SSBNs", "delta3_count": "Delta III SSBNs", "borei_count": "Borei SSBNs",
-              "boats_delivered": "Borei-class boats delivered to the navy (all fleets)"}
+              "boats_delivered": "Bulava-carrying submarines in service (all fleets)"}
 
 
 def ssbn_table(facts: pd.DataFrame) -> pd.DataFrame:
@@ -930,12 +976,18 @@ def distance_table(jp_sites: pd.DataFrame, ru_sites: pd.DataFrame, coasts: dict[
 
 
 def scenario_display(summary: pd.DataFrame, control_table: pd.DataFrame) -> pd.DataFrame:
-    """The Okhotsk–Pacific exits with their route depth class and their status in every scenario."""
+    """The Okhotsk–Pacific exits with their route, route depth class and status in every scenario.
+
+    The status of an exit is that of its whole route (:func:`route_control`).
+    """
     exits = summary[pacific_exits(summary)]
+    status = route_control(summary, control_table)
     words = {"russian": "Russian", "divided": "divided", "japanese": "Japanese"}
-    out = pd.DataFrame({"Exit": [STRAIT_LABELS[s] + (" (via Izmeny)" if isinstance(exits.at[s, "via"], str) else "")
+    out = pd.DataFrame({"Exit": [STRAIT_LABELS[s] + (" (via " + " and ".join(STRAIT_LABELS[v].split(" /")[0]
+                                                                              for v in route(summary, s)[1:]) + ")"
+                                                      if len(route(summary, s)) > 1 else "")
                                  for s in exits.index],
                         "Route depth": exits["exit_depth_class"].map(DEPTH_CLASSES).to_list()})
     for name in control_table.columns:
-        out[SCENARIO_LABELS[name]] = control_table.loc[exits.index, name].map(words).to_list()
+        out[SCENARIO_LABELS[name]] = status.loc[exits.index, name].map(words).to_list()
     return out

@@ -174,6 +174,9 @@ STATEMENT_ACTORS = {
     "positions": ("actor", {"moscow": "russia", "beijing": "china"}),
     "legal_positions": ("side", {"russia": "russia", "china": "china"}),
 }
+#: Tables whose rows are bibliographic records, not evidence (data/literature.csv: the page a book's
+#: details were confirmed on). Their kinds are validated but left out of every share.
+NOT_EVIDENCE_TABLES = ("literature",)
 NO_OTHER_SOURCE = "no other source"
 OWN_STATEMENT = "its own state's statement"
 
@@ -233,15 +236,22 @@ def row_problems(table: str, frame: pd.DataFrame) -> list[tuple[int, str, str]]:
 
 
 def kind_table(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One row per data row: table, source kind, host, URL and title (the basis of every share)."""
+    """One row per data row: table, source kind, host, URL and title (the basis of every share).
+
+    Tables in :data:`NOT_EVIDENCE_TABLES` are left out.
+    """
     frames = []
     for name, frame in tables.items():
+        if name in NOT_EVIDENCE_TABLES:
+            continue
         frames.append(pd.DataFrame({
             "table": name, "source_kind": frame["source_kind"].astype(str),
             "host": frame["source_url"].map(host), "source_url": frame["source_url"],
             "source_title": frame["source_title"],
             "note": frame["note"] if "note" in frame.columns else "",
         }))
+    if not frames:
+        return pd.DataFrame(columns=["table", "source_kind", "host", "source_url", "source_title", "note"])
     return pd.concat(frames, ignore_index=True)
 
 
