@@ -232,6 +232,10 @@ def test_chapter_glues_every_key_number():
     assert "N.key_numbers" in text
     names = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)", text))
     assert names, "no glued numbers"
+    t = {name: data.load(name) for name in N.TABLES}
+    computed = set(N.key_numbers(t)) | {"current_to"}
+    glued_citations = set(re.findall(r'cite\("([a-z0-9_]+)"', text)) | {"cite_all"}
+    assert names <= computed | glued_citations, sorted(names - computed - glued_citations)
     assert "toc" not in names
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert toc.index("book/history") < toc.index("book/negotiations") < toc.index("book/legal")

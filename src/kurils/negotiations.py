@@ -369,6 +369,8 @@ def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
         "check_stated": int(last_check["stated"]), "check_register": int(last_check["register"]),
         "check_missing": int(last_check["missing"]), "check_date": last_check["date"],
         "n_count_checks": len(check), "max_missing": int(check["missing"].max()),
+        "check_first": int(check["stated"].min()),
+        "n_calls": int(lead["format"].isin(REMOTE).sum()),
         "first_meeting": meetings["date"].min(), "last_leaders": lead["date"].max(),
         "gap_years": gap_years, "gap_from": gap_a["date"], "gap_to": gap_b["date"],
         "lgap_years": lgap_years, "lgap_from": lgap_a["date"], "lgap_to": lgap_b["date"],
