@@ -74,7 +74,8 @@ def test_every_event_the_chapter_names_exists(t):
     assert len(used) > 30, "the chapter glues its dates from the timeline"
     assert used <= ids, sorted(used - ids)
     assert set(history.TURNING_POINTS) <= ids
-    for quoted in ("treaty_shimoda_1855", "russia_ends_talks_2022", "jp_abe_shinzo_2"):
+    # the Abe count now comes from the meetings register (data/meetings.csv), not from one term's dates
+    for quoted in ("treaty_shimoda_1855", "russia_ends_talks_2022", 'data.load("meetings")'):
         assert quoted in text
 
 
@@ -426,3 +427,17 @@ def test_overview_and_leaders_labels_do_not_overlap(t):
             assert _overlapping_texts(fig, labels) == []
         finally:
             plt.close(fig)
+
+
+def test_leaders_section_findings_come_from_the_meetings_register():
+    """The gap and the Abe count are read from data/meetings.csv: the 1976 and 1986 foreign
+    ministers' meetings fall inside the leaders' silence, and Abe met Putin 27 times (MOFA's count)."""
+    meetings, leaders = data.load("meetings"), data.load("leaders")
+    r = history.register_numbers(meetings, leaders)
+    assert r["reg_lgap_from"].year == 1973 and r["reg_lgap_to"].year == 1991
+    assert {"1976", "1986"} <= set(r["reg_fm_between_years"].split(", "))
+    assert r["reg_gap_years"] < r["reg_lgap_years"]
+    assert r["reg_abe_putin"] == 27
+    text = CHAPTER.read_text(encoding="utf-8")
+    section = text.split("## Leaders and summits")[1].split("\n## ")[0]
+    assert "longest silence in the record" not in section and "n_summits_abe" not in section

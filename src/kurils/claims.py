@@ -330,6 +330,13 @@ def numbers(tables: dict[str, pd.DataFrame]) -> dict:
     v["peskov_date"] = _date(pos, "russia_peskov_2018")
     v["zakharova_2021_date"] = _date(pos, "russia_zakharova_2021")
     v["irkutsk_date"] = _date(pos, "russia_putin_2001_art9")
+    # the negotiations chapter's proposals and the perspectives' statements (issue 14)
+    if "proposals" in t:
+        v["friendship_treaty_date"] = _date(t["proposals"], "putin_friendship_treaty_2000")
+        v["no_preconditions_date"] = _date(t["proposals"], "putin_no_preconditions_2018")
+        v["no_bases_date"] = _date(t["proposals"], "abe_no_bases_2018")
+    if "positions" in t:
+        v["putin_joint_date"] = _date(t["positions"], "moscow_putin_2016_joint_activity")
 
     # constitution and penalties
     art67 = legal.instrument(inst, "ru_constitution_art67_2_1_ru")

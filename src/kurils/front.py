@@ -24,7 +24,7 @@ import pandas as pd
 
 from kurils import data, economy, history, islands, legal, okhotsk, text
 
-#: The six perspectives, in the order the pages show them.
+#: The seven perspectives, in the order the pages show them.
 ACTORS = {
     "tokyo": "Tokyo",
     "moscow": "Moscow",
@@ -32,6 +32,7 @@ ACTORS = {
     "washington": "Washington",
     "former_residents": "The former residents",
     "ainu": "The Ainu",
+    "current_residents": "The islands' residents",
 }
 CAPITALS = ("tokyo", "moscow", "beijing", "washington")
 TOPICS = {
@@ -60,9 +61,10 @@ KEY_QUOTES = {
     "washington": "washington_emanuel_2022",
     "former_residents": "former_residents_fukao_2023",
     "ainu": "ainu_pirika_2005",
+    "current_residents": "residents_remezovskaya_2019",
 }
 #: Chapters the front and back matter summarise (file names under book/).
-CHAPTERS = ("islands", "history", "legal", "okhotsk", "economy")
+CHAPTERS = ("islands", "history", "negotiations", "legal", "okhotsk", "economy")
 MAX_WORDS = 40
 
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
@@ -236,7 +238,7 @@ def statements_table(statements_: pd.DataFrame, actor: str, *, caption: str):
 
 #: Short column heads for the topic table.
 SHORT_ACTORS = {"tokyo": "Tokyo", "moscow": "Moscow", "beijing": "Beijing", "washington": "Washington",
-                "former_residents": "Former residents", "ainu": "Ainu"}
+                "former_residents": "Former residents", "ainu": "Ainu", "current_residents": "Residents"}
 
 
 def topic_counts(statements_: pd.DataFrame) -> pd.DataFrame:
@@ -295,7 +297,9 @@ def perspective_values(t: dict[str, pd.DataFrame] | None = None) -> dict:
 @lru_cache(maxsize=1)
 def _tables() -> dict[str, pd.DataFrame]:
     names = ["island_facts", "population", "timeline", "legal_effects", "legal_positions", "penalties", "precedents",
-             "straits", "trade", "energy", "polls", "cooperation", "analogy", "positions"]
+             "straits", "trade", "energy", "polls", "cooperation", "analogy", "positions",
+             "meetings", "meeting_counts", "documents", "proposals", "bluebook_wording", "settlement_polls",
+             "leaders", "legal_instruments", "scenarios"]
     return {n: data.load(n) for n in names}
 
 
@@ -434,6 +438,13 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     ms = economy.milestones(t["analogy"]).set_index("indicator")
     v["yrs_saar_joins_frg"] = float(ms.at["saar_joins_frg", "years_since_war"])
     v["yrs_russia_halts_peace_talks"] = float(ms.at["russia_halts_peace_talks", "years_since_war"])
+
+    # the negotiations (its chapter's key numbers, prefixed)
+    from kurils import negotiations
+
+    neg = negotiations.key_numbers({name: t[name] for name in negotiations.TABLES})
+    for key in ("n_meetings", "n_abe_putin", "n_proposals", "lgap_from", "lgap_to", "n_fm_1973_1991"):
+        v[f"neg_{key}"] = neg[key]
     return v
 
 

@@ -935,3 +935,31 @@ def place_value(population: pd.DataFrame, place: str, as_of, *, group: str = "re
     if len(rows) != 1:
         raise KeyError(f"no single {group}/{metric} value for {place} at {as_of}")
     return float(rows["value"].iloc[0])
+
+
+def register_numbers(meetings: pd.DataFrame, leaders: pd.DataFrame) -> dict:
+    """What the negotiations chapter's register of meetings says about silences and the Abe years.
+
+    The leaders chart draws only the summits and texts the timeline records; the register
+    (data/meetings.csv) also holds foreign ministers' meetings and every Abe–Putin meeting found, so
+    findings about gaps and counts come from it.
+    """
+    from kurils import negotiations
+
+    lead = meetings[meetings["level"] == "leaders"]
+    fm = meetings[meetings["level"] == "foreign_ministers"]
+    la, lb, lyears = negotiations.longest_gap(lead)
+    a, b, years = negotiations.longest_gap(meetings)
+    between = fm[(fm["date"] > la["date"]) & (fm["date"] < lb["date"])]
+    pairs = negotiations.pair_counts(meetings, leaders)
+    abe = pairs[(pairs["japan_person"] == "Abe Shinzō") & (pairs["russia_person"] == "Vladimir Putin")]
+    abe_rows = lead[lead["japan_side"].str.startswith("jp_abe_shinzo") & ~lead["format"].isin(negotiations.REMOTE)]
+    return {
+        "reg_lgap_from": la["date"], "reg_lgap_to": lb["date"], "reg_lgap_years": lyears,
+        "reg_fm_between": len(between),
+        "reg_fm_between_years": ", ".join(str(y) for y in sorted(set(between["date"].dt.year))),
+        "reg_gap_from": a["date"], "reg_gap_to": b["date"], "reg_gap_years": years,
+        "reg_abe_putin": int(abe["meetings"].iloc[0]) if len(abe) else 0,
+        "reg_abe_first": abe_rows["date"].min(), "reg_abe_last": abe_rows["date"].max(),
+        "reg_last_leaders": lead["date"].max(),
+    }
