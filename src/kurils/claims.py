@@ -165,13 +165,18 @@ def book_index(book_dir: Path | None = None, *, exclude: tuple[str, ...] = ("cla
             index.loads.setdefault(table, [])
             if page.stem not in index.loads[table]:
                 index.loads[table].append(page.stem)
-        # a chapter that loads a list of tables by name: {name: data.load(name) for name in names}
+        # a chapter that loads a list of tables by name: {name: data.load(name) for name in names},
+        # the list named (names = [...]) or written in place (for name in [...])
+        listed_names = []
         for var in re.findall(r"data\.load\((\w+)\)\s+for\s+\1\s+in\s+(\w+)", text):
             listed = re.search(rf"^{var[1]}\s*=\s*\[([^\]]*)\]", text, flags=re.M)
-            for table in re.findall(r"""["'](\w+)["']""", listed.group(1)) if listed else []:
-                index.loads.setdefault(table, [])
-                if page.stem not in index.loads[table]:
-                    index.loads[table].append(page.stem)
+            listed_names += re.findall(r"""["'](\w+)["']""", listed.group(1)) if listed else []
+        for _, inline in re.findall(r"data\.load\((\w+)\)\s+for\s+\1\s+in\s+\[([^\]]*)\]", text):
+            listed_names += re.findall(r"""["'](\w+)["']""", inline)
+        for table in listed_names:
+            index.loads.setdefault(table, [])
+            if page.stem not in index.loads[table]:
+                index.loads[table].append(page.stem)
     return index
 
 

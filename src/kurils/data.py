@@ -6,9 +6,10 @@ validates a table against it with frictionless and returns a typed pandas DataFr
 raises :class:`DataValidationError`, whose message names the file, the line and the column, so a
 bad row stops the build instead of reaching a page.
 
-Beyond the schema, a few rules hold for every table (see :func:`_book_rules`): each has the source
-columns ``source_url``, ``source_title`` and ``accessed``; ``accessed`` is not in the future; and an
-``as_of`` date is not later than the day the source was read.
+Beyond the schema, a few rules hold for every table (see ``_book_rules``): each has the source
+columns ``source_url``, ``source_title``, ``accessed`` and ``source_kind``; no row cites a blocked
+host, and state-media and encyclopaedia rows follow :mod:`kurils.sources`; ``accessed`` is not in
+the future; and an ``as_of`` date is not later than the day the source was read.
 """
 
 from __future__ import annotations
@@ -128,6 +129,10 @@ def _book_rules(frame: pd.DataFrame, res: dict, rel: str) -> list[Problem]:
             problems.append(Problem(rel, None, col, "every table needs the source columns " + ", ".join(SOURCE_COLUMNS)))
     if problems:
         return problems
+    from kurils import sources  # the source rules: blocked hosts, state media, encyclopaedia notes
+
+    for idx, column, message in sources.row_problems(res["name"], frame):
+        problems.append(Problem(rel, idx + 2 if idx >= 0 else None, column, message))
     today = pd.Timestamp(dt.date.today())
     for idx, value in frame["accessed"].items():
         if pd.notna(value) and value > today:

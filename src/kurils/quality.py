@@ -36,9 +36,16 @@ def _claims_tables() -> list[str]:
 #: Helper calls through which a page loads tables (a regular expression matched against the page's
 #: text) and the function that names those tables: the names come from the helper, not a copy here.
 #: ``front.key_numbers()`` and ``front.perspective_values()`` read ``front.tables()`` when given none.
+def _negotiations_tables() -> list[str]:
+    from kurils import negotiations
+
+    return list(negotiations.TABLES)
+
+
 HELPER_LOADS = {
     r"front\.(tables|key_numbers|perspective_values)\(\)": _front_tables,
     r"claims\.load_tables\(\)": _claims_tables,
+    r"data\.load\(\w+\) for \w+ in (N|negotiations)\.TABLES": _negotiations_tables,
 }
 
 #: Kind order and colours of the chart: strong kinds in blues and greens, press in sky blue,
