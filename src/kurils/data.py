@@ -6,7 +6,7 @@ validates a table against it with frictionless and returns a typed pandas DataFr
 raises :class:`DataValidationError`, whose message names the file, the line and the column, so a
 bad row stops the build instead of reaching a page.
 
-Beyond the schema, a few rules hold for every table (see :func:`_book_rules`): each has the source
+Beyond the schema, a few rules hold for every table (see ``_book_rules``): each has the source
 columns ``source_url``, ``source_title`` and ``accessed``; ``accessed`` is not in the future; and an
 ``as_of`` date is not later than the day the source was read.
 """
