@@ -168,3 +168,62 @@ def test_apa_chapter_follows_the_how_to_cite_rule():
     head = f"The kurils-book contributors. ({str(cff['date-released'])[:4]})."
     assert book.startswith(head) and chapter.startswith(head)
     assert chapter == book.replace(head, head + " The islands at a glance. In", 1)
+
+
+# --- make lab ---------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_make_lab_serves_jupyterlab_on_localhost_and_stops():
+    """`make lab` answers HTTP 200 on 127.0.0.1 within a time limit; the test then stops it."""
+    import os
+    import signal
+    import time
+    import urllib.request
+
+    port, token = _free_port(), "kurils-test-token"
+    proc = subprocess.Popen(["make", "lab", f"LAB_PORT={port}", f"LAB_ARGS=--IdentityProvider.token={token}"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline, status = time.monotonic() + 90, None
+        while time.monotonic() < deadline and status != 200:
+            assert proc.poll() is None, proc.stdout.read().decode()[-3000:]
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={token}", timeout=5) as resp:
+                    status = resp.status
+                    body = resp.read().decode("utf-8", "replace")
+            except OSError:
+                time.sleep(1)
+        assert status == 200, "JupyterLab did not answer within 90 s"
+        assert "JupyterLab" in body
+        overrides = ROOT / ".venv" / "share" / "jupyter" / "lab" / "settings" / "overrides.json"
+        assert "Jupytext Notebook" in overrides.read_text(encoding="utf-8")
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
+    assert proc.poll() is not None
+
+
+# --- visible code -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("stem", CHAPTERS)
+def test_no_result_cell_hides_its_code_for_good(stem):
+    """Figure and table cells are hide-input (the reader can "Show code"); none is remove-input."""
+    text = (ROOT / "book" / f"{stem}.md").read_text(encoding="utf-8")
+    assert "remove-input" not in text, f"{stem}.md: run scripts/show_code_cells.py"
+
+
+def test_show_code_toggle_is_offered_on_chapter_figures(site):
+    page = _page(site, "islands")
+    assert page.count("tag_hide-input") >= 3

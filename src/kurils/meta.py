@@ -95,3 +95,22 @@ def highwire_tags(page_title: str, meta: dict | None = None, *, page_url: str | 
     if pdf_url:
         tags.append(("citation_pdf_url", pdf_url))
     return tags
+
+
+@lru_cache(maxsize=1)
+def book_config(root: Path | None = None) -> dict:
+    """The Jupyter Book configuration (``_config.yml``) as a dict."""
+    return yaml.safe_load(((root or book_root()) / "_config.yml").read_text(encoding="utf-8"))
+
+
+def repository_url(root: Path | None = None) -> str:
+    """The repository's public address: the one setting ``repository.url`` in ``_config.yml``."""
+    return str((book_config(root).get("repository") or {}).get("url") or "")
+
+
+def clone_command(root: Path | None = None) -> str:
+    """The shell line that gets the book's source, from :func:`repository_url`."""
+    url = repository_url(root)
+    if url:
+        return f"git clone {url} kurils-book && cd kurils-book"
+    return "git clone REPOSITORY_URL kurils-book && cd kurils-book   # REPOSITORY_URL: set repository.url in _config.yml"
