@@ -18,7 +18,7 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: book test venv clean pdf lock bench bib
+.PHONY: book test venv clean pdf lock bench bib lab
 
 venv:
 	@if [ ! -x $(BIN)/python ] || [ "$$(cat $(STAMP) 2>/dev/null)" != "$(LOCK_HASH)" ]; then \
@@ -63,3 +63,14 @@ lock:
 	  .lock-venv/bin/pip freeze --exclude-editable; } > requirements.txt
 	rm -rf .lock-venv
 	$(PYTHON) scripts/sync_environment.py
+
+# JupyterLab on the repository, with the book/*.md chapters opening as notebooks (jupytext; the
+# overrides set the default viewer). Local only (127.0.0.1); stop it with Ctrl-C.
+LAB_PORT ?= 8888
+LAB_ARGS ?=
+# Jupyter refuses to run as root unless told; CI and containers run as root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: venv
+	mkdir -p $(VENV)/share/jupyter/lab/settings
+	cp scripts/jupyterlab-overrides.json $(VENV)/share/jupyter/lab/settings/overrides.json
+	$(BIN)/jupyter lab --no-browser --ip=127.0.0.1 --port=$(LAB_PORT) --ServerApp.root_dir=$(CURDIR) $(LAB_ROOT) $(LAB_ARGS)

@@ -79,3 +79,55 @@ def citation_keys(*frames) -> list[str]:
     if missing:
         raise KeyError(f"{len(missing)} source(s) not in references.bib (run `make bib`): {missing[:3]}")
     return sorted({keys[u] for u in urls})
+
+
+def apa_chapter(chapter_title: str, meta: dict | None = None, *, url: str | None = None) -> str:
+    """APA reference for one chapter, as the How-to-cite page describes it: the chapter's title, then
+    "In" and the book's reference."""
+    meta = meta or citation()
+    year = str(meta["date-released"])[:4]
+    ref = (f"{' & '.join(_authors(meta))}. ({year}). {chapter_title}. In *{meta['title']}* "
+           f"(Version {meta['version']}) [Executable book and data].")
+    return f"{ref} {url}" if url else ref
+
+
+def highwire_tags(page_title: str, meta: dict | None = None, *, page_url: str | None = None,
+                  pdf_url: str | None = None) -> list[tuple[str, str]]:
+    """Highwire Press ``citation_*`` meta tags (read by Zotero and Google Scholar) for one page."""
+    meta = meta or citation()
+    released = str(meta["date-released"])
+    tags = [("citation_title", page_title)]
+    tags += [("citation_author", a) for a in _authors(meta)]
+    tags += [
+        ("citation_publication_date", released.replace("-", "/")),
+        ("citation_date", released.replace("-", "/")),
+        ("citation_inbook_title", meta["title"]),
+        ("citation_book_title", meta["title"]),
+        ("citation_version", str(meta["version"])),
+        ("citation_language", "en"),
+    ]
+    if page_url:
+        tags.append(("citation_public_url", page_url))
+        tags.append(("citation_abstract_html_url", page_url))
+    if pdf_url:
+        tags.append(("citation_pdf_url", pdf_url))
+    return tags
+
+
+@lru_cache(maxsize=1)
+def book_config(root: Path | None = None) -> dict:
+    """The Jupyter Book configuration (``_config.yml``) as a dict."""
+    return yaml.safe_load(((root or book_root()) / "_config.yml").read_text(encoding="utf-8"))
+
+
+def repository_url(root: Path | None = None) -> str:
+    """The repository's public address: the one setting ``repository.url`` in ``_config.yml``."""
+    return str((book_config(root).get("repository") or {}).get("url") or "")
+
+
+def clone_command(root: Path | None = None) -> str:
+    """The shell line that gets the book's source, from :func:`repository_url`."""
+    url = repository_url(root)
+    if url:
+        return f"git clone {url} kurils-book && cd kurils-book"
+    return "git clone REPOSITORY_URL kurils-book && cd kurils-book   # REPOSITORY_URL: set repository.url in _config.yml"

@@ -91,6 +91,7 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
 
 
 def setup(app: Sphinx) -> dict:
+    """Register the build guards with Sphinx."""
     app.add_config_value("kurils_inputs_hash", "", "env")
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
