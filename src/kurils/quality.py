@@ -33,15 +33,15 @@ def _claims_tables() -> list[str]:
     return list(claims.load_tables())
 
 
-#: Helper calls through which a page loads tables (a regular expression matched against the page's
-#: text) and the function that names those tables: the names come from the helper, not a copy here.
-#: ``front.key_numbers()`` and ``front.perspective_values()`` read ``front.tables()`` when given none.
 def _negotiations_tables() -> list[str]:
     from kurils import negotiations
 
     return list(negotiations.TABLES)
 
 
+#: Helper calls through which a page loads tables (a regular expression matched against the page's
+#: text) and the function that names those tables: the names come from the helper, not a copy here.
+#: ``front.key_numbers()`` and ``front.perspective_values()`` read ``front.tables()`` when given none.
 HELPER_LOADS = {
     r"front\.(tables|key_numbers|perspective_values)\(\)": _front_tables,
     r"claims\.load_tables\(\)": _claims_tables,
