@@ -251,6 +251,9 @@ def matrix_chart(documents: pd.DataFrame):
                        Patch(facecolor=absent, label="not in the passage read"),
                        Patch(facecolor="white", edgecolor=style.MUTED, hatch="///", label="text not read")],
               loc="upper center", bbox_to_anchor=(0.5, -0.02), ncol=3, frameon=False, fontsize=8)
+    # the document names sit left of the grid: give them room inside the figure's width, so the saved
+    # (tightly cropped) figure stays within the page column
+    fig.subplots_adjust(left=0.36, right=0.99)
     return fig
 
 

@@ -137,6 +137,7 @@ HOLDER_NAMES = {"JP": "Japan", "RU": "Russia"}
 
 
 def shores_text(holders: tuple[str, str]) -> str:
+    """The holders of a strait's two shores in words: 'one state (Russia)' or 'two states (Japan, Russia)'."""
     a, b = (HOLDER_NAMES[h] for h in holders)
     return f"one state ({a})" if a == b else f"two states ({a}, {b})"
 
