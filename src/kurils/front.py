@@ -448,15 +448,7 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     return v
 
 
-def glue_all(values: dict) -> None:
-    """Glue every value: numbers for ``{glue:text}``, Timestamps and strings as phrases for ``{glue:md}``."""
-    for name, value in values.items():
-        if isinstance(value, pd.Timestamp):
-            text.glue_phrase(name, text.fmt_date(value))
-        elif isinstance(value, str):
-            text.glue_phrase(name, value)
-        else:
-            text.glue_value(name, value)
+glue_all = text.glue_all  # one glue loop for the book (kept here for the pages that call front.glue_all)
 
 
 # ----------------------------------------------------------------------------------------------------

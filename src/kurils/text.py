@@ -97,6 +97,18 @@ def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def glue_all(values: dict) -> None:
+    """Glue a chapter's key numbers in one call: numbers for ``{glue:text}``, Timestamps (as dates) and
+    strings (as phrases) for ``{glue:md}``. The chapter modules' ``key_numbers(tables)`` return such dicts."""
+    for name, value in values.items():
+        if isinstance(value, pd.Timestamp):
+            glue_phrase(name, fmt_date(value))
+        elif isinstance(value, str):
+            glue_phrase(name, value)
+        else:
+            glue_value(name, value)
+
+
 def glue_citations(name: str, *frames: pd.DataFrame) -> None:
     """Glue a citation of every source the tables use, for ``{glue:md}`name``` (renders as [1, 2, …])."""
     from kurils import meta
