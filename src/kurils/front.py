@@ -2,7 +2,7 @@
 
 Three pages read the whole book's data rather than one chapter's:
 
-* ``book/summary.md`` glues the key numbers of every chapter (:func:`key_numbers`, :func:`glue_all`);
+* ``book/summary.md`` glues the key numbers of every chapter (:func:`key_numbers`, :func:`kurils.text.glue_all`);
 * ``book/perspectives.md`` sets out the statements of Tokyo, Moscow, Beijing, Washington, the former
   residents and the Ainu (``data/positions.csv``, plus the government statements already quoted in
   ``data/legal_positions.csv``, see :func:`statements`);
