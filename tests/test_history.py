@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 import shutil
 from pathlib import Path
 
@@ -75,8 +76,9 @@ def test_every_event_the_chapter_names_exists(t):
     assert used <= ids, sorted(used - ids)
     assert set(history.TURNING_POINTS) <= ids
     # the Abe count now comes from the meetings register (data/meetings.csv), not from one term's dates
-    for quoted in ("treaty_shimoda_1855", "russia_ends_talks_2022", 'data.load("meetings")'):
+    for quoted in ("treaty_shimoda_1855", "russia_ends_talks_2022", "data.load(name) for name in history.TABLES"):
         assert quoted in text
+    assert "meetings" in history.TABLES
 
 
 def test_referenced_event_ids_reads_glue_names():
@@ -441,3 +443,55 @@ def test_leaders_section_findings_come_from_the_meetings_register():
     text = CHAPTER.read_text(encoding="utf-8")
     section = text.split("## Leaders and summits")[1].split("\n## ")[0]
     assert "longest silence in the record" not in section and "n_summits_abe" not in section
+
+
+# ------------------------------------------------------------------------------------ key numbers
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def _prose_glue_names(chapter: str) -> set[str]:
+    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations)."""
+    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"\{glue(?::(?:text|md|figure))?\}`([A-Za-z0-9_]+)", source))
+    glued_in_notebook = set(re.findall(r'glue_citations\("([A-Za-z0-9_]+)"', source))
+    return names - glued_in_notebook
+
+
+def _first_cell_lines(chapter: str) -> int:
+    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    cell = re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n(.*?)\n```", source, re.S).group(1)
+    return len([line for line in cell.splitlines() if line.strip()])
+
+
+@pytest.fixture(scope="module")
+def k():
+    return history.key_numbers({name: data.load(name) for name in history.TABLES})
+
+
+def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
+    names = _prose_glue_names("history")
+    assert len(names) > 100
+    assert names <= set(k), sorted(names - set(k))
+
+
+def test_the_chapter_glues_its_key_numbers_in_one_call():
+    source = (BOOK / "history.md").read_text(encoding="utf-8")
+    assert "text.glue_all(history.key_numbers(t))" in source
+    assert "glue_value" not in source and "glue_phrase" not in source and "glue_events" not in source
+    assert _first_cell_lines("history") <= 10
+
+
+def test_key_numbers_on_the_real_data(t, k):
+    tl = t["timeline"]
+    assert k["n_since_1855"] + k["n_before_1855"] == k["n_events"] == len(tl)
+    assert 0 < k["n_bilateral_postwar"] < k["n_since_1855"]
+    # every event has a date phrase and a source link, and the page's numbers are numbers, dates phrases
+    assert {f"date_{i}" for i in tl["id"]} | {f"cite_{i}" for i in tl["id"]} <= set(k)
+    assert k["date_sf_treaty_signed_1951"] == history.event_date(tl, "sf_treaty_signed_1951")
+    assert isinstance(k["alive_last_date"], str) and isinstance(k["reg_abe_first"], pd.Timestamp)
+    assert not any(isinstance(v, bool) for v in k.values())
+    assert k["residents_1945"] == 17291 and k["alive_last"] < k["alive_first"] < k["residents_1945"]
+    assert k["alive_last_share"] == pytest.approx(100 * k["alive_last"] / k["residents_1945"])
+    assert k["three_2018"] > k["three_2016"]
+    assert k["reg_lgap_years"] > k["reg_gap_years"] > 0

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -71,3 +74,50 @@ def test_label_positions_are_the_centres_of_the_natural_earth_polygons(tables):
         c = polys[island_id].centroid
         assert (round(c.y, 3), round(c.x, 3)) == (rows.at[island_id, "lat"], rows.at[island_id, "lon"]), island_id
     assert not rows.loc[islands.FOUR, "source_url"].str.contains("wiki").any()
+
+
+# ------------------------------------------------------------------------------------ key numbers
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def _prose_glue_names(chapter: str) -> set[str]:
+    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations)."""
+    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"\{glue(?::(?:text|md|figure))?\}`([A-Za-z0-9_]+)", source))
+    glued_in_notebook = set(re.findall(r'glue_citations\("([A-Za-z0-9_]+)"', source))
+    return names - glued_in_notebook
+
+
+def _first_cell_lines(chapter: str) -> int:
+    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    cell = re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n(.*?)\n```", source, re.S).group(1)
+    return len([line for line in cell.splitlines() if line.strip()])
+
+
+@pytest.fixture(scope="module")
+def k(tables):
+    return islands.key_numbers(dict(zip(islands.TABLES, tables)))
+
+
+def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
+    names = _prose_glue_names("islands")
+    assert len(names) >= 15
+    assert names <= set(k), sorted(names - set(k))
+
+
+def test_the_chapter_glues_its_key_numbers_in_one_call():
+    source = (BOOK / "islands.md").read_text(encoding="utf-8")
+    assert "text.glue_all(islands.key_numbers(t))" in source
+    assert "glue_value" not in source and "glue_phrase" not in source
+    assert _first_cell_lines("islands") <= 10
+
+
+def test_key_numbers_on_the_real_data(k):
+    assert k["pop45_total"] == sum(k[f"pop45_{i}"] for i in islands.FOUR) == 17291
+    assert sum(k[f"share_{i}"] for i in islands.FOUR) == pytest.approx(100 * k["area_sum"] / k["area_total"])
+    assert k["share_two"] == pytest.approx(k["share_habomai"] + k["share_shikotan"])
+    assert k["area_etorofu"] > k["area_kunashiri"] > k["area_shikotan"] > k["area_habomai"]
+    assert all(0 <= k[f"diff_{i}"] < 30 for i in islands.FOUR)
+    assert isinstance(k["recent_as_of"], str) and isinstance(k["missing_islets"], str)
+    assert k["enc_etorofu"] != k["area_etorofu"]  # the encyclopaedia's figure is not MOFA's

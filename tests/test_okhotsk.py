@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from shapely.geometry import Polygon, box
 
-from kurils import data, geo, islands, maps, okhotsk as ok
+from kurils import data, geo, islands, maps, okhotsk as ok, text
 from kurils.data import DataValidationError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -363,3 +366,74 @@ def test_hydrographic_and_official_figures_are_primary(t):
     assert ((alt["strait"] == "kruzenshtern") & (alt["min_width_km"] == 74)).any()
     s = t["summary"]
     assert s.at["la_perouse", "depth_basis"] == "sill" and s.at["la_perouse", "sill_depth_m"] == 27
+
+
+# ------------------------------------------------------------------------------------ key numbers
+
+BOOK = Path(__file__).resolve().parents[1] / "book"
+
+
+def _prose_glue_names(chapter: str) -> set[str]:
+    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations)."""
+    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"\{glue(?::(?:text|md|figure))?\}`([A-Za-z0-9_]+)", source))
+    glued_in_notebook = set(re.findall(r'glue_citations\("([A-Za-z0-9_]+)"', source))
+    return names - glued_in_notebook
+
+
+def _first_cell_lines(chapter: str) -> int:
+    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
+    cell = re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n(.*?)\n```", source, re.S).group(1)
+    return len([line for line in cell.splitlines() if line.strip()])
+
+
+@pytest.fixture(scope="module")
+def k(t):
+    return ok.key_numbers({name: t[name] for name in ok.TABLES})
+
+
+def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
+    names = _prose_glue_names("okhotsk")
+    assert len(names) > 100
+    assert names <= set(k), sorted(names - set(k))
+
+
+def test_the_chapter_glues_its_key_numbers_in_one_call():
+    source = (BOOK / "okhotsk.md").read_text(encoding="utf-8")
+    assert "text.glue_all(ok.key_numbers(t, a))" in source
+    assert "glue_value" not in source and "glue_phrase" not in source
+    assert _first_cell_lines("okhotsk") <= 10
+
+
+def test_key_numbers_types_suit_the_prose(k):
+    source = (BOOK / "okhotsk.md").read_text(encoding="utf-8")
+    for name in set(re.findall(r"\{glue:text\}`([a-z0-9_]+):", source)):   # formatted: must be numbers
+        assert isinstance(k[name], (int, float, np.integer, np.floating)) and not isinstance(k[name], bool), name
+    for name in set(re.findall(r"\{glue:md\}`([a-z0-9_]+)`", source)) & set(k):  # phrases: must be strings
+        assert isinstance(k[name], str), name
+
+
+def test_key_numbers_on_the_real_data(t, k):
+    assert k["n_straits"] == t["straits"]["strait"].nunique() < k["n_strait_rows"] == len(t["straits"])
+    assert k["n_located"] < k["n_straits"]
+    assert k["delta_nmi"] == pytest.approx(k["delta_km"] / 1.852)
+    assert k["bastion_low"] < k["bastion_high"] and k["bal_low"] < k["bal_high"]
+    for tag in ["iturup_bastion_300", "iturup_bastion_500", "kunashir_bal_120", "kunashir_bal_260"]:
+        assert 0 <= k[f"hok_all_{tag}"] <= k[f"hok_any_{tag}"] <= 100
+        assert k[f"n_straits_all_{tag}"] <= k[f"n_straits_any_{tag}"]
+    # a longer range reaches at least as much
+    assert k["hok_any_iturup_bastion_500"] > k["hok_any_iturup_bastion_300"]
+    assert k["nearest_km"] < k["wakkanai_yasny"] <= k["max_yasny"]
+    assert k["nearest_island"] in {"Kunashiri/Kunashir", "Etorofu/Iturup"}
+    # every scenario counts the same exits; giving up land never adds Russian-held exits
+    assert {k[f"sc_{s}_total"] for s in ok.SCENARIOS} == {k["sc_status_quo_total"]}
+    assert k["sc_all_four_russian"] <= k["sc_kunashiri_russian"] <= k["sc_status_quo_russian"]
+    assert k["fourth_depth_low"] < k["fourth_depth_high"]
+    assert k["div18_strength_date"] == text.fmt_date(
+        t["region_facts"].set_index("id").at["div18_strength", "as_of"],
+        t["region_facts"].set_index("id").at["div18_strength", "as_of_precision"])
+
+
+def test_key_numbers_reuse_a_given_analysis(t, k):
+    tables = {name: t[name] for name in ok.TABLES}
+    assert ok.key_numbers(tables, ok.analyse(tables)) == k

@@ -3,8 +3,9 @@
 Everything here is drawn from the book's tables:
 
 * ``timeline`` — dated events with a category and the parties involved. :func:`event_date` formats a
-  date at the precision its source gives; :func:`glue_events` glues every event's date and source link
-  for the prose, so no date is typed in a chapter.
+  date at the precision its source gives; :func:`event_phrases` gives every event's date and source link
+  for the prose, so no date is typed in a chapter. :func:`key_numbers` returns these with every other
+  number and phrase the chapter glues.
 * ``boundaries`` — who held the Kurils and Sakhalin after each settlement. :func:`holdings` turns each
   row into land: the Natural Earth polygons whose interior point lies in the row's box, cut at a
   latitude where the row gives one (the 50th parallel of 1905). :func:`border_maps` draws the panels.
@@ -94,11 +95,19 @@ def source_link(url: str) -> str:
 GLUE_PREFIXES = ("date_", "cite_")
 
 
+def event_phrases(timeline: pd.DataFrame) -> dict[str, str]:
+    """Each event's date (``date_<id>``) and a link to its source (``cite_<id>``), as phrases for the prose."""
+    out = {}
+    for row in timeline.itertuples():
+        out[f"date_{row.id}"] = fmt_event_date(row.date, row.date_precision)
+        out[f"cite_{row.id}"] = source_link(row.source_url)
+    return out
+
+
 def glue_events(timeline: pd.DataFrame) -> None:
     """Glue each event's date (``date_<id>``) and a link to its source (``cite_<id>``) for the prose."""
-    for row in timeline.itertuples():
-        text.glue_phrase(f"date_{row.id}", fmt_event_date(row.date, row.date_precision))
-        text.glue_phrase(f"cite_{row.id}", source_link(row.source_url))
+    for name, phrase in event_phrases(timeline).items():
+        text.glue_phrase(name, phrase)
 
 
 def referenced_event_ids(markdown: str) -> set[str]:
@@ -963,3 +972,46 @@ def register_numbers(meetings: pd.DataFrame, leaders: pd.DataFrame) -> dict:
         "reg_abe_first": abe_rows["date"].min(), "reg_abe_last": abe_rows["date"].max(),
         "reg_last_leaders": lead["date"].max(),
     }
+
+
+#: The tables the chapter loads (``key_numbers`` reads them from a dict by these names).
+TABLES = ["timeline", "boundaries", "population", "areas", "leaders", "island_facts", "islands", "meetings"]
+
+#: Populations the prose quotes: glue name -> (place id, date of the preferred value).
+PLACE_VALUES = {"yk_2024": ("yuzhno_kurilsky_district", "2024-01-01"), "yk_2002": ("yuzhno_kurilsky_district", "2002-01-01"),
+                "kd_2023": ("kurilsky_district", "2023-01-01"), "chain_2021": ("kuril_islands", "2021-01-01")}
+
+
+def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
+    """Every number and phrase the chapter's prose glues, by glue name (for ``text.glue_all``).
+
+    Event dates and source links (:func:`event_phrases`), counts of the timeline, the register's gaps
+    and Abe–Putin meetings (:func:`register_numbers`), the islanders then and now (:func:`people_numbers`)
+    and populations under Russian administration. Dates are Timestamps or phrases at their source's
+    precision; numbers stay numbers.
+    """
+    tl, pop, facts, ld = t["timeline"], t["population"], t["island_facts"], t["leaders"]
+    k: dict = event_phrases(tl)
+    k["current_to"] = text.data_current_to(tl, t["boundaries"], pop, t["areas"], ld, facts)
+
+    since_1855 = tl[tl["date"] >= pd.Timestamp("1855-01-01")]
+    two = bilateral(tl)
+    k.update({
+        "n_events": len(tl), "n_since_1855": len(since_1855), "n_before_1855": len(tl) - len(since_1855),
+        "latest_event": event_date(tl, since_1855.sort_values("date")["id"].iloc[-1]),
+        "n_bilateral_postwar": len(two[two["date"] >= pd.Timestamp("1945-09-01")]),
+    })
+    # gaps and counts of meetings come from the negotiations chapter's register, not from the timeline
+    k.update(register_numbers(t["meetings"], ld))
+
+    people = people_numbers(pop, facts)
+    k.update({key: value for key, value in people.items() if not isinstance(value, bool)})
+    k["alive_last_date"] = text.fmt_date(people["alive_last_date"], people["alive_last_precision"])
+    jt = pop[(pop["group"] == "japanese_residents_1945") & (pop["basis"] == "press")]
+    k["jt_1945"] = jt["value"].iloc[0]
+
+    russian = russian_admin_population(pop, facts)
+    for year in [2015, 2016, 2018]:
+        k[f"three_{year}"] = place_value(russian, "northern_territories", f"{year}-01-01")
+    k.update({name: place_value(pop, place, as_of) for name, (place, as_of) in PLACE_VALUES.items()})
+    return k

@@ -119,3 +119,46 @@ def area_chart(comparison: pd.DataFrame):
     ax.legend(loc="lower right")
     ax.set_title("Official and computed island areas")
     return fig
+
+
+#: The tables the chapter loads (``key_numbers`` reads them from a dict by these names).
+TABLES = ["islands", "island_facts"]
+
+
+def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
+    """Every number and phrase the chapter's prose glues, by glue name (for ``text.glue_all``).
+
+    Official areas and 1945 residents (MOFA), each island's share of the total area, the areas computed
+    from Natural Earth and their difference from the official main-island figures, the latest resident
+    count with its month.
+    """
+    from kurils import text
+
+    isl, facts = t["islands"], t["island_facts"]
+    area = official(facts, "area_km2")
+    pop45 = official(facts, "population_1945")
+    cmp = area_comparison(isl, facts)
+    computed = computed_areas(isl).set_index("island_id")
+    recent = facts[facts["metric"] == "population"].set_index("island_id")
+    total = area["northern_territories"]
+    k: dict = {"current_to": text.data_current_to(isl, facts), "area_total": total, "area_sum": area[FOUR].sum()}
+    for island_id in FOUR:
+        k[f"area_{island_id}"] = area[island_id]
+        k[f"share_{island_id}"] = 100 * area[island_id] / total
+        k[f"pop45_{island_id}"] = pop45[island_id]
+        k[f"computed_{island_id}"] = computed.at[island_id, "computed_km2"]
+        k[f"diff_{island_id}"] = abs(cmp.at[island_id, "difference_pct"])
+    missing = isl.set_index("id").loc[computed.index[~computed["in_natural_earth"]], "name_en"]
+    enc = facts[(facts["basis"] == "encyclopaedia") & (facts["island_id"] == "etorofu")]
+    k.update({
+        "share_two": 100 * (area["habomai"] + area["shikotan"]) / total,
+        "pop45_total": pop45["northern_territories"],
+        "recent_total": recent.at["northern_territories", "value"],
+        "recent_as_of": text.fmt_date(recent.at["northern_territories", "as_of"], "month"),
+        "computed_total": cmp.at["northern_territories", "computed_km2"],
+        "main_total": cmp.at["northern_territories", "official_main_km2"],
+        "diff_total": abs(cmp.at["northern_territories", "difference_pct"]),
+        "missing_islets": ", ".join(missing) if len(missing) else "none",
+        "enc_etorofu": enc["value"].iloc[0],
+    })
+    return k

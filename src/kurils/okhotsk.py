@@ -19,6 +19,7 @@ Distances and radii are never typed in a chapter: they come from data through th
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -991,3 +992,170 @@ def scenario_display(summary: pd.DataFrame, control_table: pd.DataFrame) -> pd.D
     for name in control_table.columns:
         out[SCENARIO_LABELS[name]] = status.loc[exits.index, name].map(words).to_list()
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The chapter's analysis and key numbers
+# --------------------------------------------------------------------------------------------------
+
+#: The tables the chapter loads (``key_numbers`` and ``analyse`` read them from a dict by these names).
+TABLES = ["islands", "straits", "military_sites", "weapon_systems", "places", "region_facts"]
+
+#: Facts of ``region_facts`` the prose quotes as numbers, glued under their own id.
+FACT_VALUES = ["okhotsk_area_britannica", "okhotsk_area_columbia", "okhotsk_area_nasa", "okhotsk_max_depth_3372",
+               "okhotsk_max_depth_3363", "okhotsk_mean_depth_859", "okhotsk_mean_depth_777", "okhotsk_shelf_share",
+               "okhotsk_ice_peak_cover_low", "okhotsk_ice_peak_cover_high", "okhotsk_ice_duration",
+               "okhotsk_ice_thickness", "kuril_length_1300", "kuril_length_1150", "kuril_length_1200",
+               "kuril_islands_count", "pacific_ssbn_2015", "delta3_pacific_2016", "delta3_pacific_2008_rbth",
+               "far_east_delta3_2021_jmod", "far_east_borei_2021_jmod", "borei_delivered_total_2023",
+               "russian_troops_northern_territories", "div18_strength", "burevestnik_hokkaido_distance",
+               "soya_cape_crillon_distance", "kaigara_nosappu_distance", "pacific_fleet_ships_2018",
+               "pacific_fleet_subs_2018", "far_east_borei_2023_jmod"]
+#: Facts whose date the prose gives (glued as ``<id>_date``, to the precision the source gives).
+FACT_DATES = ["pacific_ssbn_2015", "delta3_pacific_2016", "pacific_fleet_ships_2018", "div18_strength",
+              "borei_delivered_total_2023", "borei_nevskiy_arrival", "borei_alexander3_arrival"]
+#: Weapon rows whose stated range the prose quotes, glued under their own id.
+WEAPON_RANGES = ["bulava_8000", "bulava_9000", "bastion_p_prensa_latina", "mt_bal_bastion_450", "su35s_radius",
+                 "tor_m2_12", "tor_m2_15"]
+#: Straits whose greatest sourced depth the prose gives (``depth_<id>``).
+STRAIT_DEPTHS = ["la_perouse", "nemuro", "izmeny_notsuke", "catherine", "vries", "bussol", "kruzenshtern"]
+#: Sites whose start date the prose gives: glue name -> (site id, precision; None: the row's own precision).
+SITE_SINCE = {"yasny_since": ("iturup_yasny_airfield", None), "missiles_since": ("iturup_bastion", "month"),
+              "division_since": ("goryachiye_klyuchi_18mgad_hq", "year"), "s300_since": ("iturup_s300v4", "day"),
+              "matua_since": ("matua_bastion", "month"), "paramushir_since": ("paramushir_bastion", "day")}
+#: Japanese/US sites whose distance to Iturup (Yasny) airport the prose gives (``<key>_yasny``).
+YASNY_FROM = {"wakkanai": "Wakkanai", "misawa": "Misawa", "chitose": "Chitose"}
+
+
+@dataclass
+class Analysis:
+    """What the chapter's figures and numbers are computed from (see :func:`analyse`)."""
+
+    summary: pd.DataFrame        #: one row per strait (:func:`strait_summary`)
+    control: pd.DataFrame        #: who controls each strait in each scenario (:func:`control_by_scenario`)
+    counts: dict                 #: exits per scenario (:func:`scenario_counts`)
+    ranges: dict                 #: drawn ranges per system (:func:`drawn_ranges`)
+    four: dict                   #: polygon of each disputed island (Habomai islets merged)
+    disputed_polys: list         #: every matched polygon of the islands table
+    deployments: dict            #: island polygon of each coastal-missile site (:func:`deployment_polygons`)
+    hokkaido: Polygon            #: Hokkaido's Natural Earth polygon
+    coverage: pd.DataFrame       #: reach per deployment and range (:func:`coverage_summary`), indexed by both
+    japan_sites: pd.DataFrame    #: Japanese and US sites with a position
+    distances: pd.DataFrame      #: km from them to the Russian sites and coasts (:func:`distance_table`)
+
+
+def analyse(t: dict[str, pd.DataFrame]) -> Analysis:
+    """The chapter's derived tables and shapes from its tables (``TABLES``): the strait summary, the
+    control scenarios, missile reach from the islands and distances from Japan's northern sites."""
+    isl, straits, sites, weapons = t["islands"], t["straits"], t["military_sites"], t["weapon_systems"]
+    summary = strait_summary(straits)
+    control_table = control_by_scenario(summary)
+    ranges = drawn_ranges(weapons)
+    matched = {k: p for k, p in islands.matched_polygons(isl).items() if p is not None}
+    parent = isl.set_index("id")["parent"]
+    habomai = unary_union([p for k, p in matched.items() if parent[k] == "habomai"])
+    four = {"habomai": habomai, **{k: matched[k] for k in ["shikotan", "kunashiri", "etorofu"]}}
+    deployments = deployment_polygons(sites, isl)
+    site = sites.set_index("id")
+    hokkaido = land_polygon(site.at["chitose_ab", "lon"], site.at["chitose_ab", "lat"])
+    coverage = coverage_summary(deployments, sites, ranges, summary, hokkaido).set_index(["site", "range_km"])
+    japan_sites = sites[sites["country"].isin(["JP", "US"]) & sites["lat"].notna()]
+    ru_island_sites = sites[sites["island"].isin(DISPUTED) & sites["lat"].notna()]
+    distances = distance_table(japan_sites, ru_island_sites,
+                               {"Kunashiri/Kunashir": four["kunashiri"], "Etorofu/Iturup": four["etorofu"]})
+    return Analysis(summary=summary, control=control_table, counts=scenario_counts(summary, control_table),
+                    ranges=ranges, four=four, disputed_polys=list(matched.values()), deployments=deployments,
+                    hokkaido=hokkaido, coverage=coverage, japan_sites=japan_sites, distances=distances)
+
+
+def key_numbers(t: dict[str, pd.DataFrame], a: Analysis | None = None) -> dict:
+    """Every number and phrase the chapter's prose glues, by glue name (for ``text.glue_all``).
+
+    Numbers stay numbers (the prose formats them); dates are ready-made phrases at the precision their
+    source gives. Pass the :func:`analyse` result as ``a`` to avoid computing it twice.
+    """
+    from kurils import text
+
+    a = a or analyse(t)
+    straits, sites, weapons = t["straits"], t["military_sites"], t["weapon_systems"]
+    fact = t["region_facts"].set_index("id")
+    site = sites.set_index("id")
+    weapon_range = weapons.set_index("id")["range_km"]
+    summary, coverage, distances = a.summary, a.coverage, a.distances
+    k: dict = {"current_to": text.data_current_to(straits, sites, weapons, t["places"], t["region_facts"])}
+
+    # the sea, the fleet and the weapons as the sources state them
+    k.update({key: fact.at[key, "value"] for key in FACT_VALUES})
+    k["ice_season"] = fact.at["okhotsk_ice_season_columbia", "value_text"]
+    k["ice_season_jma"] = fact.at["okhotsk_ice_season_jma", "value_text"]
+    k["ice_max_2025"] = fact.at["okhotsk_ice_max_2025", "value"]
+    k["ice_max_2025_date"] = text.fmt_date(fact.at["okhotsk_ice_max_2025", "as_of"], "day")
+    k.update({f"{key}_date": text.fmt_date(fact.at[key, "as_of"], fact.at[key, "as_of_precision"])
+              for key in FACT_DATES})
+    delta = weapon_range["delta_slbm_cold_war"]
+    k["delta_km"], k["delta_nmi"] = delta, delta / 1.852
+    k.update({key: weapon_range[key] for key in WEAPON_RANGES})
+    k["bastion_low"], k["bastion_high"] = a.ranges["bastion_p"][0], a.ranges["bastion_p"][-1]
+    k["bal_low"], k["bal_high"] = a.ranges["bal"][0], a.ranges["bal"][-1]
+
+    # straits
+    def labels(ids) -> str:
+        return join_and(STRAIT_LABELS[s] for s in ids)
+
+    primary = straits[straits["primary"]].set_index("strait")  # the figures each strait's main source gives
+    has_official = straits.groupby("strait")["source_kind"].agg(lambda kinds: "official" in set(kinds))
+    fourth = summary.loc["fourth_kuril"]
+    k.update({
+        "n_strait_rows": len(straits), "n_straits": len(summary), "n_located": int(summary["lat"].notna().sum()),
+        "unlocated_straits": join_and(summary.loc[summary["lat"].isna(), "name_en"]),
+        "deep_straits": labels(summary.index[summary["depth_class"] == "deep"]),
+        "unknown_straits": labels(summary.index[summary["depth_class"] == "unknown"]),
+        **{f"depth_{s}": max(summary.at[s, "max_depths_m"]) for s in STRAIT_DEPTHS},
+        "width_la_perouse": summary.at["la_perouse", "width_km"],
+        "jcg_depth_la_perouse": primary.at["la_perouse", "max_depth_m"],
+        "sill_la_perouse": summary.at["la_perouse", "sill_depth_m"],
+        "jcg_depth_tsugaru": primary.at["tsugaru", "max_depth_m"],
+        "other_depth_tsugaru": min(summary.at["tsugaru", "max_depths_m"]),
+        "width_nemuro": summary.at["nemuro", "width_km"],
+        "over_nemuro": summary.at["nemuro", "depth_over_m"],
+        "gre_depth_bussol": primary.at["bussol", "max_depth_m"],
+        "gre_width_kruzenshtern": primary.at["kruzenshtern", "min_width_km"],
+        "gre_width_second_kuril": primary.at["second_kuril", "min_width_km"],
+        "official_straits": labels(s for s in summary.index if has_official[s]),
+        "width_catherine": summary.at["catherine", "width_km"],
+        "width_vries": summary.at["vries", "width_km"],
+        "sill_nevelskoy": summary.at["nevelskoy", "sill_depth_m"],
+        "fourth_depth_low": min(fourth["max_depths_m"]), "fourth_depth_high": max(fourth["max_depths_m"]),
+        "fourth_width_low": min(fourth["widths_km"]), "fourth_width_high": max(fourth["widths_km"]),
+    })
+
+    # islands and reach
+    for name, (site_id, precision) in SITE_SINCE.items():
+        k[name] = text.fmt_date(site.at[site_id, "since"], precision or site.at[site_id, "since_precision"])
+    k["n_sites"], k["n_sites_unlocated"] = len(sites), int(sites["lat"].isna().sum())
+    k["unlocated_sites"] = "; ".join(sites.loc[sites["lat"].isna(), "name"])
+    for (site_id, radius), row in coverage.iterrows():
+        tag = f"{site_id}_{radius:.0f}"
+        k[f"hok_any_{tag}"], k[f"hok_all_{tag}"] = row["hokkaido_any_pct"], row["hokkaido_all_pct"]
+        k[f"n_straits_any_{tag}"] = len(row["straits_always"]) + len(row["straits_possibly"])
+        k[f"n_straits_all_{tag}"] = len(row["straits_always"])
+    iturup_far = coverage.loc[("iturup_bastion", a.ranges["bastion_p"][-1])]
+    k["iturup_high_japan"] = join_and(SITE_LABELS[i][0] for i in iturup_far["japan_always"] + iturup_far["japan_possibly"])
+    nearest = distances.filter(like="Nearest coast")
+    k["nearest_km"] = nearest.min().min()
+    k["nearest_site"] = nearest.min(axis=1).idxmin()
+    k["nearest_island"] = nearest.min().idxmin().replace("Nearest coast of ", "")
+    yasny = distances["Iturup (Yasny) airport"]
+    k.update({f"{key}_yasny": yasny[label] for key, label in YASNY_FROM.items()})
+    k["max_yasny"] = yasny.max()
+    b = site.loc["burevestnik_airbase"]
+    k["burevestnik_hokkaido_computed"] = distance_to_land_km(b["lon"], b["lat"], a.hokkaido)
+
+    # scenarios
+    for name, c in a.counts.items():
+        k.update({f"sc_{name}_{key}": v for key, v in c.items()})
+    k["sc_two_changed"] = join_and(STRAIT_LABELS[s] + " Strait" for s in strait_changes(a.control, "habomai_shikotan"))
+    k["nemuro_route"] = join_and(STRAIT_LABELS[s].split(" /")[0] for s in route(summary, "nemuro"))
+    status = route_control(summary, a.control).at["nemuro", "kunashiri"]
+    k["nemuro_route_kunashiri"] = {"russian": "Russian", "divided": "divided", "japanese": "Japanese"}[status]
+    return k
