@@ -462,3 +462,11 @@ def test_key_numbers_refuse_an_ambiguous_value(t):
     doubled = {**t, "polls": pd.concat([polls, row.assign(share_pct=row["share_pct"] + 1)], ignore_index=True)}
     with pytest.raises(LookupError):
         economy.key_numbers(doubled)
+
+
+def test_the_page_still_declares_the_tables_it_reads():
+    """The claims ledger and the sources page find a chapter's tables in its code (claims.book_index)."""
+    from kurils import claims
+
+    loads = claims.book_index().loads
+    assert all("economy" in loads.get(name, []) for name in TABLES), [n for n in TABLES if "economy" not in loads.get(n, [])]

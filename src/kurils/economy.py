@@ -1100,8 +1100,6 @@ def coverage_numbers(tables: dict[str, pd.DataFrame]) -> dict:
 # ----------------------------------------------------------------------------------------------------
 # the page's key numbers (everything the prose glues)
 
-TABLES = ["trade", "energy", "projects", "sanctions", "cooperation", "polls", "analogy"]
-
 #: Events whose dates the prose cites as ``d_<id>``, by table (cut to the precision the source gives).
 DATED_EVENTS = {
     "cooperation": ["visa_free_framework_1991", "eight_point_plan_proposed", "minister_for_russia_econ_coop",
@@ -1254,6 +1252,9 @@ def analogy_numbers(analogy: pd.DataFrame) -> dict:
 def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
     """Every number, date and phrase the chapter's prose glues (name -> number or phrase).
 
+    ``tables`` holds the chapter's tables (trade, energy, projects, sanctions, cooperation, polls,
+    analogy); the currency line reads all of them.
+
     Numbers are for ``{glue:text}`` with a format spec, phrases (dates already cut to their source's
     precision, year ranges, the currency line) for ``{glue:md}``; ``text.glue_all`` glues them all.
     """
@@ -1261,7 +1262,7 @@ def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
 
     t = tables
     return {
-        "current_to": text.data_current_to(*(t[name] for name in TABLES)),
+        "current_to": text.data_current_to(*t.values()),
         **trade_numbers(t["trade"], t["analogy"]),
         **energy_numbers(t["energy"], t["projects"]),
         **event_dates(t),
