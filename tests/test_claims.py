@@ -249,3 +249,42 @@ def test_every_cited_row_gets_a_readable_name(t):
             if ref.kind == "table" and ref.target in claims.ROW_LABELS:
                 row = claims.matching_rows(ref, t).iloc[0]
                 assert claims.ROW_LABELS[ref.target](row, t), ref.raw  # raises rather than falling back
+
+
+# ------------------------------------------------------------------------------------------ key numbers
+
+
+@pytest.fixture(scope="module")
+def key(t) -> dict:
+    return claims.key_numbers(t)
+
+
+def test_key_numbers_cover_every_name_the_page_glues(key):
+    """Every {glue:text}/{glue:md} name on the Claims page comes from claims.key_numbers (citations aside)."""
+    from kurils import front
+
+    page = (ROOT / "book" / "claims.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
+    names = front.glue_names(page) - cited
+    assert len(names) > 20, "glue names not parsed"
+    assert names <= set(key), f"glued but not computed: {sorted(names - set(key))}"
+    assert "text.glue_all(claims.key_numbers(t))" in page
+
+
+def test_key_numbers_on_the_real_ledger(t, key, values):
+    ledger = t["claims"]
+    # every claim has one verdict and one kind: the counts add up to the ledger
+    assert sum(key[f"n_{v}"] for v in claims.VERDICTS) == key["n_claims"] == len(ledger)
+    assert sum(key[f"n_kind_{k}"] for k in claims.KINDS) == key["n_claims"]
+    assert all(isinstance(key[f"n_{v}"], int) for v in claims.VERDICTS)
+    assert 0 < key["n_computed"] <= key["n_claims"]
+    assert key["n_tables_cited"] <= key["n_rows_cited"] and key["n_tables_cited"] > 0
+    # the area figures are the ones the findings use, and they agree with each other
+    assert key["two_km2"] == key["habomai_km2"] + key["shikotan_km2"] == values["two_km2"]
+    assert key["share_of_four"] == pytest.approx(100 * key["two_km2"] / key["four_km2"])
+    assert key["chain_low_km2"] < key["chain_high_km2"]
+    shares = sorted(100 * key["two_km2"] / key[c] for c in ("chain_low_km2", "chain_high_km2"))
+    assert [key["share_of_chain_low"], key["share_of_chain_high"]] == pytest.approx(shares)
+    assert key["about_pct"] == pytest.approx(100 * claims.ABOUT_TOLERANCE)
+    assert key["area_reading"] == claims.area_reading(values, key["claimed_share"])
+    assert key["current_to"].startswith("Sources read up to ")

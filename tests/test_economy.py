@@ -370,7 +370,7 @@ def test_page_names_the_missing_years_from_the_data():
     from pathlib import Path
 
     page = (Path(__file__).resolve().parents[1] / "book" / "economy.md").read_text(encoding="utf-8")
-    assert "economy.coverage_numbers(t)" in page
+    assert "economy.key_numbers(t)" in page
     for key in ["trade_covered", "trade_missing", "trade_xcheck_covered", "cao_covered", "cao_missing", "energy_lng_missing",
                 "energy_crude_oil_missing", "energy_coal_missing"]:
         assert f"{{glue:md}}`{key}`" in page, key
@@ -396,3 +396,77 @@ def test_trade_chart_leaves_missing_years_as_gaps(t):
                 assert all(b - a == 1 for a, b in zip(years, years[1:])), years
     finally:
         _close(fig)
+
+
+# ------------------------------------------------------------------------------------------ key numbers
+
+
+@pytest.fixture(scope="module")
+def numbers(t) -> dict:
+    return economy.key_numbers(t)
+
+
+def test_key_numbers_cover_every_name_the_prose_glues(numbers):
+    """Every {glue:text}/{glue:md} name on the page comes from key_numbers (citations are glued in the notebook)."""
+    import re
+    from pathlib import Path
+
+    from kurils import front
+
+    page = (Path(__file__).resolve().parents[1] / "book" / "economy.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
+    names = front.glue_names(page) - cited
+    assert len(names) > 100, "glue names not parsed"
+    assert names <= set(numbers), f"glued but not computed: {sorted(names - set(numbers))}"
+    assert "text.glue_all(economy.key_numbers(t))" in page
+
+
+def test_key_numbers_are_numbers_or_phrases(numbers):
+    """Numbers for {glue:text} with a format spec, phrases for {glue:md}: never a frame, a None or a NaN."""
+    import numbers as nums
+
+    for name, value in numbers.items():
+        assert isinstance(value, (str, nums.Real)) and not isinstance(value, bool), (name, type(value))
+        if isinstance(value, nums.Real):
+            assert value == value, f"{name} is NaN"
+    dated = [n for n in numbers if n.startswith(("d_", "m_"))]
+    assert len(dated) == sum(map(len, economy.DATED_EVENTS.values())) + len(economy.MILESTONE_DATES) + 1
+    for name in dated:
+        assert isinstance(numbers[name], str) and numbers[name][-4:].isdigit(), name
+
+
+def test_key_numbers_on_the_real_tables(t, numbers):
+    assert numbers["peak_year"] == 2013 and numbers["peak_total"] > numbers["peak_imports"] > 0
+    assert numbers["erina_first"] <= numbers["erina_last"]
+    assert numbers["erina_imp_min"] <= numbers["erina_imp_max"]
+    # the two 2021 import figures are kept apart, not averaged
+    assert numbers["imp_2021_mof"] != numbers["imp_2021_other"]
+    assert numbers["d_jp_2022_02_first_package"] == "25 February 2022"
+    # Russia's counter-measures of 2022 are counted from the same table as Japan's measures
+    sanctions = t["sanctions"]
+    assert numbers["n_ru_2022"] == int(((sanctions["imposed_by"] == "RU") & (sanctions["date"].dt.year == 2022)).sum())
+    for name in [n for n in numbers if n.startswith(("aff_", "good_", "lev_", "vciom_", "mofa_", "stake_", "lng_",
+                                                      "crude_", "saar_"))]:
+        assert 0 <= numbers[name] <= 100, name
+    assert (numbers["yrs_ecsc_treaty_signed"] < numbers["yrs_joint_declaration_signed"]
+            < numbers["yrs_eight_point_plan_proposed"])
+    assert numbers["days_saar_after_decl"] > 0
+    assert numbers["trade_n_covered"] + numbers["trade_n_missing"] == len(economy.TRADE_YEARS)
+
+
+def test_key_numbers_refuse_an_ambiguous_value(t):
+    """A second row for a glued value stops the page instead of picking one silently."""
+    polls = t["polls"]
+    row = polls[(polls["question_id"] == "vciom_transfer") & (polls["answer_en"] == "oppose a handover")]
+    assert len(row) == 1
+    doubled = {**t, "polls": pd.concat([polls, row.assign(share_pct=row["share_pct"] + 1)], ignore_index=True)}
+    with pytest.raises(LookupError):
+        economy.key_numbers(doubled)
+
+
+def test_the_page_still_declares_the_tables_it_reads():
+    """The claims ledger and the sources page find a chapter's tables in its code (claims.book_index)."""
+    from kurils import claims
+
+    loads = claims.book_index().loads
+    assert all("economy" in loads.get(name, []) for name in TABLES), [n for n in TABLES if "economy" not in loads.get(n, [])]

@@ -147,3 +147,32 @@ def test_whole_book_row_counts_each_row_once(kinds, chapters):
     assert shares.index[0] == quality.OVERALL and shares.iloc[0]["rows"] == len(kinds)
     summary = sources.summary(kinds)
     assert abs(shares.iloc[0][list(sources.STRONG_KINDS)].sum() - summary["strong_share"]) < 1e-12
+
+
+def test_key_numbers_cover_every_name_the_page_glues(tables):
+    """Every {glue:text}/{glue:md} name on the Sources page comes from quality.key_numbers."""
+    import re
+
+    from kurils import front
+
+    page = (ROOT / "book" / "sources.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
+    names = front.glue_names(page) - cited
+    numbers = quality.key_numbers(tables)
+    assert len(names) > 15, "glue names not parsed"
+    assert names <= set(numbers), f"glued but not computed: {sorted(names - set(numbers))}"
+    assert "text.glue_all(quality.key_numbers(tables))" in page
+
+
+def test_key_numbers_on_the_real_tables(tables, kinds, chapters):
+    numbers = quality.key_numbers(tables)
+    # every chapter in the book's contents reads at least one table, and each counts once
+    assert numbers["n_chapters"] == len(quality.chapter_shares(kinds, chapters)) == len(quality.chapter_pages())
+    langs = quality.languages(kinds).set_index("Title in")["Sources"]
+    assert numbers["sources_japanese"] == langs["Japanese"] > 0 and numbers["sources_russian"] == langs["Russian"] > 0
+    assert 0 < numbers["n_searched_japanese"] <= numbers["n_searched"] <= numbers["rows"]
+    assert numbers["rules"] == quality.rules_text()
+    assert numbers["current_to"].startswith("Sources read up to ")
+    for share in ("strong_pct", "weak_pct", "press_pct", "state_media_pct"):
+        assert 0 <= numbers[share] <= 100, share
+    assert numbers["strong_pct"] + numbers["weak_pct"] + numbers["press_pct"] + numbers["state_media_pct"] <= 100 + 1e-9

@@ -789,3 +789,42 @@ def area_reading(values: dict, claimed: float) -> str:
     tail = ("the verdict is the same whichever chain total is used" if len(verdicts) == 1
             else "the verdict depends on which chain total is right")
     return f"{where}; {tail}"
+
+
+# ----------------------------------------------------------------------------------------------------
+# the page's key numbers
+
+#: Values of :func:`numbers` the page's prose cites directly (the area question, in km² and per cent).
+AREA_KEYS = ("habomai_km2", "shikotan_km2", "two_km2", "four_km2", "share_of_four", "chain_low_km2", "chain_high_km2",
+             "share_of_chain_low", "share_of_chain_high")
+
+
+def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
+    """Everything the Claims page glues (name -> number or phrase), from :func:`load_tables`' tables.
+
+    The ledger's size, its verdicts and kinds, how many verdicts are recomputed, how much evidence it
+    cites (references, rows, tables, sources found for the ledger itself), the area figures with the
+    essay's claimed share and the reading of it, the tolerance of "about", and the currency line.
+    """
+    from kurils import text
+
+    ledger = tables["claims"]
+    values = numbers(tables)
+    cited = evidence_rows(ledger, tables)
+    kinds = ledger["kind"].value_counts()
+    claimed_share = float(ledger.set_index("id").at["two_islands_five_percent", "claimed_value"])
+    return {
+        "current_to": text.data_current_to(ledger, *cited.values()),
+        "n_claims": len(ledger),
+        **{f"n_{verdict}": int(n) for verdict, n in verdict_counts(ledger).items()},
+        **{f"n_kind_{kind}": int(kinds.get(kind, 0)) for kind in KINDS},
+        "n_computed": len(computed_verdicts(ledger, values)),
+        "n_refs": sum(len(parse_evidence(e)) for e in ledger["evidence"]),
+        "n_rows_cited": sum(len(rows) for rows in cited.values()),
+        "n_tables_cited": len(cited),
+        "n_own_sources": int(ledger["note"].str.startswith(OWN_SOURCE).sum()),
+        **{key: values[key] for key in AREA_KEYS},
+        "claimed_share": claimed_share,
+        "area_reading": area_reading(values, claimed_share),
+        "about_pct": 100 * ABOUT_TOLERANCE,
+    }

@@ -1095,3 +1095,179 @@ def coverage_numbers(tables: dict[str, pd.DataFrame]) -> dict:
         out[f"energy_{fuel}_covered"] = year_ranges(cov["covered"])
         out[f"energy_{fuel}_missing"] = year_ranges(cov["missing"])
     return out
+
+
+# ----------------------------------------------------------------------------------------------------
+# the page's key numbers (everything the prose glues)
+
+#: Events whose dates the prose cites as ``d_<id>``, by table (cut to the precision the source gives).
+DATED_EVENTS = {
+    "cooperation": ["visa_free_framework_1991", "eight_point_plan_proposed", "minister_for_russia_econ_coop",
+                    "nagato_joint_econ_agreement", "joint_econ_five_projects", "pilot_tour_postponed",
+                    "pilot_tour_held", "joint_econ_russia_withdraws", "visa_free_agreements_terminated",
+                    "grave_visits_by_air_first", "visa_free_2020_cancelled", "joint_econ_spring_target"],
+    "sanctions": ["jp_2014_03_crimea_talks_freeze", "jp_2014_09_banks_arms", "jp_2022_02_first_package",
+                  "jp_2022_04_mfn_law", "jp_2022_05_oil_in_principle", "jp_2022_12_price_cap",
+                  "ru_2022_03_unfriendly_list", "ru_2022_03_peace_talks_visa_free", "ru_2022_05_entry_ban_63",
+                  "ru_2022_06_fishing_agreement", "ru_2022_06_sakhalin2_decree", "ru_2022_10_sakhalin1_decree",
+                  "ru_2022_07_entry_ban_384_mps", "us_2022_11_sakhalin2_exemption", "us_2023_11_arctic_lng2",
+                  "us_2025_10_energy_pressure"],
+}
+#: Milestones of the analogy whose years since the war (``yrs_<id>``) and dates (``m_<id>``) the prose cites.
+MILESTONE_YEARS = ["ecsc_treaty_signed", "saar_joins_frg", "elysee_treaty_signed", "joint_declaration_signed",
+                   "eight_point_plan_proposed", "russia_halts_peace_talks", "frg_joins_nato"]
+MILESTONE_DATES = ["saar_referendum", "saar_treaty_signed", "saar_joins_frg", "joint_declaration_signed",
+                   "frg_joins_nato", "ecsc_treaty_signed"]
+
+
+def trade_numbers(trade: pd.DataFrame, analogy: pd.DataFrame) -> dict:
+    """Trade figures the page cites: the Russian ministry series' range, the dollar peak, single years."""
+    out = {}
+    erina = trade[trade["reporter"] == "russia_medt"]
+    erina_bn = in_billions(erina)
+    out["erina_first"] = int(erina["year"].min())
+    out["erina_last"] = int(erina["year"].max())
+    out["erina_imp_min"] = erina_bn[erina["flow"] == "japan_imports"].min()
+    out["erina_imp_max"] = erina_bn[erina["flow"] == "japan_imports"].max()
+    out["erina_exp_max"] = erina_bn[erina["flow"] == "japan_exports"].max()
+    out["share_2001"] = indicator(analogy, "japan_russia", "share_of_total_trade_japan_with_russia_pct", 2001)
+    peak = usd_peak(trade)
+    out["peak_year"], out["peak_total"], out["peak_imports"] = peak["year"], peak["total"], peak["imports"]
+    usd = dict(currency="USD", period="calendar", reporter="japan_customs")
+    for y in (2014, 2016, 2020):
+        out[f"usd_total_{y}"] = (pick(trade, "value", year=y, flow="japan_exports", **usd)
+                                 + pick(trade, "value", year=y, flow="japan_imports", **usd))
+    jpy = trade[trade["currency"] == "JPY"]
+    out["imp_2021_mof"] = pick(jpy, "value", year=2021, flow="japan_imports", reporter="japan_customs")
+    out["imp_2021_other"] = pick(jpy, "value", year=2021, flow="japan_imports", reporter="unstated")
+    out["exp_2021"] = pick(jpy, "value", year=2021, flow="japan_exports")
+    out["imp_fy2022"] = pick(jpy, "value", year=2022, flow="japan_imports", period="fiscal")
+    out["exp_fy2022"] = pick(jpy, "value", year=2022, flow="japan_exports", period="fiscal")
+    out["imp_2023"] = pick(jpy, "value", year=2023, flow="japan_imports")
+    out["exp_2023"] = pick(jpy, "value", year=2023, flow="japan_exports")
+    out["imp_share_2021"] = indicator(analogy, "japan_russia", "share_of_imports_japan_from_russia_pct", 2021)
+    return out
+
+
+def energy_numbers(energy: pd.DataFrame, projects: pd.DataFrame) -> dict:
+    """Russia's shares of Japan's fuel imports and Japanese (and Gazprom's) stakes in the projects."""
+    cal = energy[energy["period"] == "calendar"]
+    out = {
+        "lng_2013": pick(cal, "share_pct", year=2013, commodity="lng"),
+        "lng_2021": pick(cal, "share_pct", year=2021, commodity="lng"),
+        "lng_2023": pick(cal, "share_pct", year=2023, commodity="lng", share_basis="unstated",
+                         source_url="~moscowtimes"),
+        "lng_fy2023": pick(energy, "share_pct", year=2023, commodity="lng", period="fiscal"),
+        "crude_2013": pick(cal, "share_pct", year=2013, commodity="crude_oil"),
+        "crude_2021": pick(cal, "share_pct", year=2021, commodity="crude_oil", source_url="~tass.com"),
+        "thermal_2021": pick(cal, "share_pct", year=2021, commodity="thermal_coal"),
+        "crude_2025": pick(energy, "share_pct", year=2025, commodity="crude_oil", period="partial"),
+        "coal_2021": pick(cal, "share_pct", year=2021, commodity="coal_all"),
+        "coal_mt_2022": pick(cal, "volume", year=2022, commodity="coal_all"),
+    }
+    latest = projects.sort_values("as_of").drop_duplicates(["project", "partner"], keep="last")
+    for name, project, partner in [("sodeco", "sakhalin_1", "~SODECO (Sakhalin"), ("mitsui", "sakhalin_2", "~Mitsui"),
+                                   ("mitsubishi", "sakhalin_2", "~Mitsubishi"), ("jarc", "arctic_lng_2", "~J-Arc"),
+                                   ("gazprom", "sakhalin_2", "Gazprom")]:
+        out[f"stake_{name}"] = pick(latest, "stake_pct", project=project, partner=partner)
+    return out
+
+
+def event_dates(tables: dict[str, pd.DataFrame]) -> dict:
+    """``d_<id>``: the date of every event in :data:`DATED_EVENTS`, cut to the precision its source gives."""
+    from kurils import text
+
+    out = {}
+    for table, ids in DATED_EVENTS.items():
+        for event_id in ids:
+            row = event(tables, table, event_id)
+            out[f"d_{event_id}"] = text.fmt_date(row["date"], row["date_precision"])
+    return out
+
+
+def cooperation_numbers(cooperation: pd.DataFrame, sanctions: pd.DataFrame) -> dict:
+    """Visa-free participants and the pilot tour's size; sanctions packages by who imposed them and year."""
+    out = {"visa_free_total": pick(cooperation, "value", id="visa_free_participants_total"),
+           "pilot_n": pick(cooperation, "value", id="pilot_tour_held")}
+    year = sanctions["date"].dt.year
+    for who, y in [("JP", 2014), ("JP", 2022), ("RU", 2022)]:
+        out[f"n_{who.lower()}_{y}"] = int(((sanctions["imposed_by"] == who) & (year == y)).sum())
+    return out
+
+
+def poll_numbers(polls: pd.DataFrame) -> dict:
+    """Shares from the Japanese Cabinet Office, Levada, VCIOM and Russia's foreign ministry polls."""
+    def share(question_id, answer_en, fieldwork_date=None):
+        where = {"fieldwork_date": fieldwork_date} if fieldwork_date else {}
+        return pick(polls, "share_pct", question_id=question_id, answer_en=answer_en, **where)
+
+    affinity, relations = "jp_cao_affinity_russia", "jp_cao_relations_russia"
+    levada, vciom, mofa = "levada_transfer", "vciom_transfer", "mofa_ru_belonging"
+    return {
+        "aff_2016": share(affinity, "feel affinity", "2016-10-27"),
+        "aff_2021": share(affinity, "feel affinity", "2021-09-30"),
+        "aff_2022": share(affinity, "feel affinity", "2022-10-06"),
+        "aff_2023": share(affinity, "feel affinity", "2023-09-01"),
+        "nofeel_2023": share(affinity, "do not feel affinity", "2023-09-01"),
+        "good_2016": share(relations, "relations are good", "2016-10-27"),
+        "good_2023": share(relations, "relations are good", "2023-09-01"),
+        "good_2025": share(relations, "relations are good", "2025-09-25"),
+        "lev_2016": share(levada, "rather support a handover", "2016-05-01"),
+        "lev_for_2018": share(levada, "rather support a handover", "2018-11-22"),
+        "lev_against_2018": share(levada, "rather oppose a handover", "2018-11-22"),
+        "vciom_against": share(vciom, "oppose a handover"),
+        "vciom_for": share(vciom, "support a handover for a peace treaty"),
+        "mofa_russia_2019": share(mofa, "belong to Russia and always will", "2019-02-01"),
+        "mofa_agree_2019": share(mofa, "should be agreed between the two countries", "2019-02-01"),
+        "mofa_japan_2019": share(mofa, "belong to Japan", "2019-02-01"),
+    }
+
+
+def analogy_numbers(analogy: pd.DataFrame) -> dict:
+    """The Franco-German and Saar figures, years since the war of each milestone, and its date."""
+    from kurils import text
+
+    def ind(pair, name, year):
+        return indicator(analogy, pair, name, year)
+
+    out = {
+        "saar_against": ind("france_germany", "saar_statute_against_pct", 1955),
+        "saar_turnout": ind("france_germany", "saar_statute_turnout_pct", 1955),
+        "meetings": ind("france_germany", "de_gaulle_adenauer_meetings", 1963),
+        "fg_exp": ind("france_germany", "share_of_exports_france_to_germany_pct", 2014),
+        "gf_exp": ind("france_germany", "share_of_exports_germany_to_france_pct", 2014),
+        "jr_total_2012": ind("japan_russia", "share_of_total_trade_japan_with_russia_pct", 2012),
+        "rj_total_2012": ind("japan_russia", "share_of_total_trade_russia_with_japan_pct", 2012),
+    }
+    ms = milestones(analogy).set_index("indicator")
+    for key in MILESTONE_YEARS:
+        out[f"yrs_{key}"] = ms.at[key, "years_since_war"]
+    for key in MILESTONE_DATES:
+        out[f"m_{key}"] = text.fmt_date(ms.at[key, "date"], ms.at[key, "date_precision"])
+    out["m_saar_customs_end"] = text.fmt_date(ms.at["saar_customs_union_with_france_ends", "date"], "year")
+    out["days_saar_after_decl"] = (ms.at["saar_treaty_signed", "date"] - ms.at["joint_declaration_signed", "date"]).days
+    return out
+
+
+def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
+    """Every number, date and phrase the chapter's prose glues (name -> number or phrase).
+
+    ``tables`` holds the chapter's tables (trade, energy, projects, sanctions, cooperation, polls,
+    analogy); the currency line reads all of them.
+
+    Numbers are for ``{glue:text}`` with a format spec, phrases (dates already cut to their source's
+    precision, year ranges, the currency line) for ``{glue:md}``; ``text.glue_all`` glues them all.
+    """
+    from kurils import text
+
+    t = tables
+    return {
+        "current_to": text.data_current_to(*t.values()),
+        **trade_numbers(t["trade"], t["analogy"]),
+        **energy_numbers(t["energy"], t["projects"]),
+        **event_dates(t),
+        **cooperation_numbers(t["cooperation"], t["sanctions"]),
+        **poll_numbers(t["polls"]),
+        **coverage_numbers(t),
+        **analogy_numbers(t["analogy"]),
+    }

@@ -171,9 +171,25 @@ def shares_table(shares: pd.DataFrame, titles: dict[str, str] | None = None) -> 
 
 
 def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
-    """The page's glued numbers: :func:`kurils.sources.summary` plus targets, counts and verdicts."""
+    """Everything the page glues (name -> number or phrase), from every table in ``tables``.
+
+    :func:`kurils.sources.summary` plus the targets, counts and verdicts; how many rows record a search
+    (:func:`searched_notes`); sources whose title is in Japanese or Russian (:func:`languages`); the
+    number of chapters that read data; the method's rules (:func:`rules_text`) and the currency line.
+    """
+    from kurils import text
+
     kinds = sources.kind_table(tables)
+    langs = languages(kinds).set_index("Title in")["Sources"]
     numbers = dict(sources.summary(kinds))
+    numbers.update(searched_notes(kinds))
+    numbers.update({
+        "current_to": text.data_current_to(*tables.values()),
+        "rules": rules_text(),
+        "sources_japanese": int(langs.get("Japanese", 0)),
+        "sources_russian": int(langs.get("Russian", 0)),
+        "n_chapters": len(chapter_shares(kinds, chapter_tables())),
+    })
     numbers.update({
         "strong_pct": numbers["strong_share"] * 100,
         "weak_pct": numbers["weak_share"] * 100,
