@@ -140,6 +140,19 @@ class BookIndex:
     loads: dict[str, list[str]] = field(default_factory=dict)  # table -> page stems, in book order
 
 
+def _module_tables(text: str, alias: str) -> tuple[str, ...]:
+    """The ``TABLES`` of the kurils module a page imports under ``alias`` (``okhotsk as ok``, ``history``)."""
+    import importlib
+
+    for line in re.findall(r"^from kurils import (.+)$", text, flags=re.M):
+        for item in line.split(","):
+            parts = item.split(" as ")
+            name, short = parts[0].strip(), parts[-1].strip()
+            if short == alias:
+                return tuple(getattr(importlib.import_module(f"kurils.{name}"), "TABLES", ()))
+    return ()
+
+
 def book_index(book_dir: Path | None = None, *, exclude: tuple[str, ...] = ("claims",)) -> BookIndex:
     """Scan ``book/*.md`` for labels ``(label)=``, figure ``name:``s, titles and ``data.load("table")`` calls.
 
@@ -173,6 +186,9 @@ def book_index(book_dir: Path | None = None, *, exclude: tuple[str, ...] = ("cla
             listed_names += re.findall(r"""["'](\w+)["']""", listed.group(1)) if listed else []
         for _, inline in re.findall(r"data\.load\((\w+)\)\s+for\s+\1\s+in\s+\[([^\]]*)\]", text):
             listed_names += re.findall(r"""["'](\w+)["']""", inline)
+        # or the list a chapter module declares: for name in ok.TABLES (module imported from kurils)
+        for _, alias in re.findall(r"data\.load\((\w+)\)\s+for\s+\1\s+in\s+(\w+)\.TABLES\b", text):
+            listed_names += list(_module_tables(text, alias))
         for table in listed_names:
             index.loads.setdefault(table, [])
             if page.stem not in index.loads[table]:

@@ -33,19 +33,12 @@ def _claims_tables() -> list[str]:
     return list(claims.load_tables())
 
 
-def _negotiations_tables() -> list[str]:
-    from kurils import negotiations
-
-    return list(negotiations.TABLES)
-
-
 #: Helper calls through which a page loads tables (a regular expression matched against the page's
 #: text) and the function that names those tables: the names come from the helper, not a copy here.
 #: ``front.key_numbers()`` and ``front.perspective_values()`` read ``front.tables()`` when given none.
 HELPER_LOADS = {
     r"front\.(tables|key_numbers|perspective_values)\(\)": _front_tables,
     r"claims\.load_tables\(\)": _claims_tables,
-    r"data\.load\(\w+\) for \w+ in (N|negotiations)\.TABLES": _negotiations_tables,
 }
 
 #: Kind order and colours of the chart: strong kinds in blues and greens, press in sky blue,
