@@ -190,13 +190,14 @@ def test_figures_render(t, fmt):
 
 
 def _chapter_ids() -> set[str]:
-    """String constants in the chapter's code cells, except glue names, that look like table ids."""
+    """String constants in the chapter's code cells and in kurils/legal.py (where key_numbers reads rows
+    by id), except glue names, that look like table ids."""
     notebook = jupytext.read(CHAPTER)
     found: set[str] = set()
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        tree = ast.parse(cell.source)
+    sources = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+    sources.append((ROOT / "src" / "kurils" / "legal.py").read_text(encoding="utf-8"))
+    for source in sources:
+        tree = ast.parse(source)
         glue_names = {id(node.args[0]) for node in ast.walk(tree)
                       if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
                       and node.func.attr.startswith("glue_") and node.args}
@@ -215,10 +216,30 @@ def test_every_id_the_chapter_names_exists(t):
     named = {s for s in _chapter_ids() if s.split("_")[0] in families}
     assert named, "the chapter should read rows by id"
     assert named <= known, f"ids in book/legal.md not in the data: {sorted(named - known)}"
-    # glue roles in the prose refer to names the code cells glue
-    text = CHAPTER.read_text(encoding="utf-8")
-    used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)", text))
-    glued = set(re.findall(r'glue_(?:value|phrase|citations)\(\s*"([a-z0-9_]+)"', text))
-    patterns = re.findall(r'glue_(?:value|phrase)\(\s*f"([a-z0-9_{}]+)"', text)
-    unresolved = {u for u in used - glued if not any(re.fullmatch(re.sub(r"\{[^}]+\}", r"[a-z0-9_]+", p), u) for p in patterns)}
-    assert not unresolved, unresolved
+
+
+def test_key_numbers_cover_every_glue_name_in_the_prose():
+    from kurils import front
+
+    page = CHAPTER.read_text(encoding="utf-8")
+    assert "text.glue_all(legal.key_numbers(t))" in page
+    cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
+    k = legal.key_numbers({name: data.load(name) for name in legal.TABLES})
+    missing = front.glue_names(page) - cited - set(k)
+    assert not missing, sorted(missing)
+
+
+def test_key_numbers_values():
+    tables = {name: data.load(name) for name in legal.TABLES}
+    k = legal.key_numbers(tables)
+    area = islands.official(tables["island_facts"], "area_km2")
+    assert k["area_total"] == area["northern_territories"]
+    assert 0 < k["share_two"] < 10, "Habomai and Shikotan are a small share of the land"
+    assert k["decl1956_signed"] == "19 October 1956"
+    for pid in legal.PENALTY_RANGES:
+        low, high = k[f"{pid}_min"], k[f"{pid}_max"]
+        assert pd.isna(low) or low <= high, pid
+    assert k["kurils_vs_cn"] == pytest.approx(k["area_total"] / k["cn_ru_2004_supplementary_total_area"])
+    assert k["sea_specified_nm"] == 3 and k["sea_general_nm"] == 12
+    assert k["sea_n_closed"] + k["sea_n_corridor"] == k["sea_n_straits_measured"]
+    assert k["current_to"].startswith("Sources read up to ")

@@ -233,9 +233,23 @@ def test_chapter_glues_every_key_number():
     names = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)", text))
     assert names, "no glued numbers"
     t = {name: data.load(name) for name in N.TABLES}
-    computed = set(N.key_numbers(t)) | {"current_to"}
-    glued_citations = set(re.findall(r'cite\("([a-z0-9_]+)"', text)) | {"cite_all"}
+    computed = set(N.key_numbers(t))
+    glued_citations = set(N.citation_rows(t)) | {"cite_all"}
     assert names <= computed | glued_citations, sorted(names - computed - glued_citations)
     assert "toc" not in names
+    assert "text.glue_all(N.key_numbers(t))" in text
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert toc.index("book/history") < toc.index("book/negotiations") < toc.index("book/legal")
+
+
+def test_key_numbers_and_citations_values():
+    t = {name: data.load(name) for name in N.TABLES}
+    k = N.key_numbers(t)
+    assert k["current_to"].startswith("Sources read up to ")
+    assert k["n_meetings"] == k["n_leaders"] + k["n_fm"] == len(t["meetings"])
+    assert k["first_meeting"] == t["meetings"]["date"].min()
+    rows = N.citation_rows(t)
+    assert set(rows) == set(N.CITATIONS)
+    assert all(len(frame) for frame in rows.values()), "every citation names at least one row"
+    assert list(rows["cite_1956"]["id"]) == ["jd_1956"]
+    assert len(rows["cite_counts"]) == len(t["meeting_counts"])

@@ -309,12 +309,53 @@ def test_figures_render_within_the_page_width(t, measured, fmt):
         plt.close(fig)
 
 
-def test_every_glue_name_the_chapter_uses_is_glued():
+@pytest.fixture(scope="module")
+def chapter():
+    tables = {name: data.load(name) for name in S.TABLES}
+    m = S.measure(tables)
+    return tables, m, S.key_numbers(tables, m)
+
+
+def test_every_glue_name_the_chapter_uses_is_glued(chapter):
+    from kurils import front
+
+    tables, _, k = chapter
     text = CHAPTER.read_text(encoding="utf-8")
-    used = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)", text))
-    glued = set(re.findall(r'glue_(?:value|phrase|citations)\(\s*"([a-z0-9_]+)"', text))
-    patterns = re.findall(r'glue_(?:value|phrase)\(\s*f"([a-z0-9_{}]+)"', text)
-    unresolved = {u for u in used - glued
-                  if not any(re.fullmatch(re.sub(r"\{[^}]+\}", r"[a-z0-9_]+", p), u) for p in patterns)}
-    assert not unresolved, unresolved
+    assert "text.glue_all(S.key_numbers(t, m))" in text
+    cited = set(S.citation_rows(tables)) | set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', text))
+    unresolved = front.glue_names(text) - cited - set(k)
+    assert not unresolved, sorted(unresolved)
     assert jupytext.reads(text, fmt="md:myst").cells
+
+
+def test_key_numbers_values(chapter):
+    tables, m, k = chapter
+    assert k["n_options"] == len(tables["scenarios"])
+    assert k["land_status_quo"] == 0 and k["landpct_status_quo"] == 0
+    assert k["landpct_all_four"] == pytest.approx(100)
+    assert k["official_all_four"] == pytest.approx(k["official_sum"])  # the islands' rounded areas need not add up to the total
+    assert k["land_total"] == pytest.approx(k["land_all_four"])
+    assert 0 < k["etorofu_share"] < 100
+    assert k["ts_both_today"] > k["ts_japan_today"] > 0
+    assert (k["study_lon0"], k["study_lat0"], k["study_lon1"], k["study_lat1"]) == S.STUDY_BOX
+    assert k["n_sites_all_four"] >= k["n_sites_to_japan_equal_split"]
+    assert k["former_alive_date"][-4:].isdigit() and k["aso_date"].endswith("2006")
+    assert k["current_to"].startswith("Sources read up to ")
+
+
+def test_citations_and_sources_name_real_rows(chapter):
+    tables, _, _ = chapter
+    rows = S.citation_rows(tables)
+    assert all(len(frame) for frame in rows.values()), {n: len(f) for n, f in rows.items()}
+    assert set(rows["cite_fishing"]["id"]) == set(S.FISHING_EVENTS)
+    assert len(rows["cite_former"]) == 2
+    assert set(S.shown_precedents(tables)["id"]) <= set(tables["precedents"]["id"])
+    assert len(S.sources_used(tables)) == 8
+
+
+def test_check_references_fails_on_an_unknown_basis(chapter):
+    tables, _, _ = chapter
+    bad = dict(tables)
+    bad["scenarios"] = tables["scenarios"].assign(basis_ref="no_such_instrument")
+    with pytest.raises(ValueError, match="no_such_instrument"):
+        S.check_references(bad)

@@ -139,3 +139,14 @@ def test_articles_table_labels_sources_briefly():
     assert t["Source"].str.len().max() < 400
     assert t["Source"].str.contains("Portuguese parliament gazette, p. 158").any()
     assert t["Text"].str.startswith(("“", "Summary: ")).all()
+
+
+def test_regimes_and_page_numbers_from_the_loaded_tables(table):
+    summary, scen, t = table
+    tables = {name: data.load(name) for name in sea_law.TABLES}
+    pd.testing.assert_frame_equal(sea_law.regimes(tables), t)
+    k = sea_law.page_numbers(tables)
+    assert all(name.startswith("sea_") for name in k)
+    assert k["sea_n_specified"] == len(tables["specified_straits"])
+    three = sea_law.regimes(tables, japan_belt_nm=3)
+    assert k["sea_n_opened_by_3nm"] <= three["strait"].nunique()

@@ -121,3 +121,25 @@ def test_prose_most_okinawa_and_tsushima_events_are_bomber_patrols(t):
     for w in ["okinawa_miyako", "tsushima_strait"]:
         kinds = pts.loc[pts["waypoint"] == w, "kind"]
         assert (kinds == "air_patrol").mean() > 0.5, w
+
+
+def test_key_numbers_cover_every_glue_name_in_the_prose(t, root):
+    import re
+
+    from kurils import front
+
+    page = (root / "book" / "security.md").read_text(encoding="utf-8")
+    cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
+    k = sec.key_numbers(t)
+    assert front.glue_names(page) - cited <= set(k), sorted(front.glue_names(page) - cited - set(k))
+    assert "text.glue_all(sec.key_numbers(t))" in page
+
+
+def test_key_numbers_values(t):
+    k = sec.key_numbers(t)
+    assert k["specified_nm"] == 3  # Japan's territorial sea in the five specified straits
+    assert k["exchange_of_notes_1960_date"] == "19 January 1960"
+    assert "prior consultation" in k["notes_quote"]
+    assert k["n_specified_named"] <= k["n_okinawa_miyako"] + k["n_soya"] + k["n_tsugaru"] + k["n_osumi"] + k["n_tsushima"]
+    assert k["current_to"].startswith("Sources read up to ")
+    assert all(isinstance(v, (int, float, str, pd.Timestamp)) or hasattr(v, "item") for v in k.values())

@@ -19,6 +19,70 @@ import html
 import numpy as np
 import pandas as pd
 
+#: The tables the chapter loads: its own five, Japan's official island areas, and the law-of-the-sea section's.
+TABLES = ["legal_instruments", "legal_effects", "legal_positions", "penalties", "precedents", "island_facts",
+          "sea_law", "straits", "scenarios", "islands", "specified_straits"]
+
+#: Instruments whose dates the prose gives: glue name -> (instrument id, date column).
+INSTRUMENT_DATES = {
+    "art67_signed": ("ru_constitution_art67_2_1_ru", "date_signed"),
+    "art67_in_force": ("ru_constitution_art67_2_1_ru", "date_in_force"),
+    "art280_2_signed": ("ru_criminal_code_art280_2", "date_signed"),
+    "koap_in_force": ("ru_koap_art20_3_2", "date_in_force"),
+    "art280_1_in_force": ("ru_criminal_code_art280_1", "date_in_force"),
+    "extremism_signed": ("ru_extremism_law_amendment_2020", "date_signed"),
+    "decl1956_signed": ("jp_ussr_joint_declaration_1956_art9", "date_signed"),
+    "decl1956_in_force": ("jp_ussr_joint_declaration_1956_art9", "date_in_force"),
+    "memo1960_date": ("soviet_memorandum_1960_01_27", "date_signed"),
+}
+#: Penalty rows whose range (``<id>_min``, ``<id>_max``) or maximum only (``<id>_max``) the prose gives.
+PENALTY_RANGES = ["koap_20_3_2_p1_citizen", "koap_20_3_2_p1_official", "koap_20_3_2_p1_legal_entity",
+                  "koap_20_3_2_p2_citizen", "koap_20_3_2_p2_official", "koap_20_3_2_p2_legal_entity",
+                  "uk_280_1_2020_fine", "uk_280_1_2014_fine", "uk_280_1_433fz_fine", "uk_280_2_prison"]
+PENALTY_MAXIMA = ["uk_280_1_2020_prison", "uk_280_1_part2_prison", "uk_280_1_2014_prison", "uk_280_1_433fz_prison",
+                  "uk_280_1_433fz_compulsory_works"]
+#: Positions the prose dates (``<id>_date``).
+POSITION_DATES = ["russia_zakharova_2021", "russia_mfa_2022", "russia_lavrov_2019_recognition",
+                  "russia_zakharova_2018_memoranda", "japan_aso_2006_equal_area"]
+#: Precedents the chart shows: the whole 2004 China-Russia settlement and the Barents Sea treaty.
+SHOWN_PRECEDENTS = ["cn_ru_2004_supplementary_total", "no_ru_2010_barents"]
+PRECEDENT_SIGNED = ["cn_ussr_1991_eastern_section", "cn_ru_2004_supplementary_total", "cn_ru_2008_additional_protocol",
+                    "no_ru_2010_barents"]
+PRECEDENT_AREAS = ["cn_ru_2004_supplementary_total", "cn_ru_2004_khabarovsk_section_rt", "cn_ru_2004_khabarovsk_chinanews",
+                   "no_ru_2010_barents"]
+PRECEDENT_TO_A = ["cn_ru_2004_khabarovsk_section_rt", "cn_ru_2008_additional_protocol"]
+
+
+def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
+    """Everything the chapter glues, by glue name: dates of the instruments, positions and precedents the
+    prose names; the penalty ranges; Japan's official land areas and the equal-split arithmetic; the
+    precedents' areas; the law-of-the-sea section's numbers (``sea_*``, from kurils.sea_law); and the
+    page's currency line."""
+    from kurils import islands, sea_law, text
+
+    inst, pos, pen, prec = (tables[n] for n in ["legal_instruments", "legal_positions", "penalties", "precedents"])
+    positions, precedents = pos.set_index("id"), prec.set_index("id")
+    area = islands.official(tables["island_facts"], "area_km2")
+    out = {"current_to": text.data_current_to(inst, tables["legal_effects"], pos, pen, prec)}
+    out |= {name: text.fmt_date(instrument(inst, iid)[col]) for name, (iid, col) in INSTRUMENT_DATES.items()}
+    out |= {"n_instruments": len(inst), "n_positions": len(pos)}
+    for pid in PENALTY_RANGES:
+        row = penalty(pen, pid)
+        out |= {f"{pid}_min": row["min_value"], f"{pid}_max": row["max_value"]}
+    out |= {f"{pid}_max": penalty(pen, pid)["max_value"] for pid in PENALTY_MAXIMA}
+    out |= {f"{pid}_date": text.fmt_date(positions.at[pid, "date"], positions.at[pid, "date_precision"])
+            for pid in POSITION_DATES}
+    out |= {"area_total": area["northern_territories"],
+            "share_two": 100 * (area["habomai"] + area["shikotan"]) / area["northern_territories"]}
+    out |= {f"split_{key}": value for key, value in equal_split(area).items()}
+    out |= {f"{pid}_signed": text.fmt_date(precedents.at[pid, "date_signed"]) for pid in PRECEDENT_SIGNED}
+    out |= {f"{pid}_in_force": text.fmt_date(precedents.at[pid, "date_in_force"]) for pid in SHOWN_PRECEDENTS}
+    out |= {f"{pid}_area": precedents.at[pid, "area_in_dispute_km2"] for pid in PRECEDENT_AREAS}
+    out |= {f"{pid}_to_a": precedents.at[pid, "area_to_a_km2"] for pid in PRECEDENT_TO_A}
+    out["kurils_vs_cn"] = area["northern_territories"] / precedents.at["cn_ru_2004_supplementary_total", "area_in_dispute_km2"]
+    return out | sea_law.page_numbers(tables)
+
+
 #: Settlement options: the territorial outcome of a peace treaty (ids as in legal_effects.option).
 OPTIONS = {
     "status_quo": "Status quo: all four stay with Russia",

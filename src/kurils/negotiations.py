@@ -341,8 +341,46 @@ def documents_table(documents: pd.DataFrame) -> pd.DataFrame:
 
 # ------------------------------------------------------------------------------------ key numbers
 
+#: The tables whose sources the chapter lists (its own tables; the others are borrowed from other chapters).
+OWN_TABLES = ["meetings", "meeting_counts", "documents", "proposals", "bluebook_wording", "settlement_polls"]
+
+#: Citation glue name -> (table, row ids, column holding the ids; None = every row of the table).
+CITATIONS = {
+    "cite_1956": ("documents", ["jd_1956"], "id"),
+    "cite_1973": ("meetings", ["l1973_moscow", "f1975_moscow", "f1976_tokyo", "f1984_moscow", "f1986_moscow",
+                               "f1972_moscow"], "id"),
+    "cite_1991": ("documents", ["communique_1991", "tokyo_1993"], "id"),
+    "cite_1997": ("meetings", ["l1997_krasnoyarsk", "l1998_kawana", "l2000_tokyo"], "id"),
+    "cite_kawana": ("proposals", ["kawana_1998", "putin_friendship_treaty_2000"], "id"),
+    "cite_2001": ("proposals", ["irkutsk_parallel_2001"], "id"),
+    "cite_irkutsk": ("documents", ["irkutsk_2001", "statement_2000"], "id"),
+    "cite_2005": ("meetings", ["l2005_tokyo", "l2006_hanoi", "l2009_italy"], "id"),
+    "cite_aso": ("proposals", ["aso_equal_area_2006"], "id"),
+    "cite_abe": ("meetings", ["l2013_moscow", "l2016_nagato", "l2018_singapore", "l2019_vladivostok"], "id"),
+    "cite_counts": ("meeting_counts", None, "id"),
+    "cite_bluebook": ("bluebook_wording", None, "source_url"),
+    "cite_residents": ("settlement_polls", ["vciom_2019_02_russia"], "id"),
+    "cite_nikkei": ("settlement_polls", ["nikkei_2018_11_two_first"], "id"),
+}
+
+
+def citation_rows(t: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The rows behind each cited passage, by citation glue name (for ``text.glue_citations``)."""
+    out = {}
+    for name, (table, ids, column) in CITATIONS.items():
+        frame = t[table]
+        out[name] = frame if ids is None else frame[frame[column].isin(ids)]
+    return out
+
+
 def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
-    """Every number and date the chapter states, computed from the tables."""
+    """Every number and date the chapter states, computed from the tables, and the page's currency line."""
+    from kurils import text
+
+    return {"current_to": text.data_current_to(*(t[n] for n in OWN_TABLES)), **_numbers(t)}
+
+
+def _numbers(t: dict[str, pd.DataFrame]) -> dict:
     meetings, leaders = t["meetings"], t["leaders"]
     lead = meetings[meetings["level"] == "leaders"]
     fm = meetings[meetings["level"] == "foreign_ministers"]

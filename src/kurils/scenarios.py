@@ -700,3 +700,165 @@ def strait_table(summary: pd.DataFrame, status: pd.DataFrame, scenarios: pd.Data
     for row in scenarios.itertuples():
         out[row.name] = rows[row.id].map(CONTROL_WORDS).to_list()
     return out
+
+
+# --------------------------------------------------------------------------------------------------
+# The chapter: every option measured once, and the numbers its prose quotes
+# --------------------------------------------------------------------------------------------------
+
+#: The tables the chapter loads.
+TABLES = ["scenarios", "islands", "island_facts", "population", "straits", "military_sites", "timeline",
+          "legal_instruments", "precedents", "legal_effects", "legal_positions"]
+#: Timeline events the prose dates (fisheries).
+FISHING_EVENTS = ["fishing_agreement_1998", "fishing_suspended_2022"]
+
+
+@dataclass
+class Measures:
+    """What :func:`measure` computes once for the chapter's figures, tables and key numbers."""
+
+    land: dict            # island_land: each disputed island's land
+    outcomes: dict        # compute_outcomes: one Outcome per option
+    area: pd.Series       # Japan's official areas (km², island_facts)
+    lands: pd.DataFrame   # land_table
+    official: pd.DataFrame  # official_land
+    seas: pd.DataFrame    # sea_table
+    summary: pd.DataFrame  # okhotsk.strait_summary
+    status: pd.DataFrame  # strait_status_table
+    changes: pd.DataFrame  # strait_changes
+    site_sum: pd.DataFrame  # site_summary
+    people: pd.DataFrame  # people_table
+
+
+def check_references(tables: dict[str, pd.DataFrame]) -> None:
+    """Raise ValueError if an option's basis_ref names no legal instrument or precedent, or if
+    legal_effects names an option the scenarios table lacks."""
+    sc = tables["scenarios"]
+    missing = unresolved_refs(sc, tables["legal_instruments"], tables["precedents"])
+    if missing:
+        raise ValueError(f"scenarios.basis_ref names unknown ids: {missing}")
+    extra = set(tables["legal_effects"]["option"]) - set(sc["id"])
+    if extra:
+        raise ValueError(f"legal_effects.option names options not in scenarios.csv: {sorted(extra)}")
+
+
+def measure(tables: dict[str, pd.DataFrame]) -> Measures:
+    """Measure every option once (two plus alpha shares the two-islands geometry): land, sea, straits,
+    military sites, people. Checks the cross-references first (:func:`check_references`)."""
+    from kurils import okhotsk
+
+    check_references(tables)
+    sc, isl, facts = tables["scenarios"], tables["islands"], tables["island_facts"]
+    land = island_land(isl)
+    outcomes = compute_outcomes(sc, land, other_land(isl))
+    area = islands.official(facts, "area_km2")
+    summary = okhotsk.strait_summary(tables["straits"])
+    status = strait_status_table(summary, sc, outcomes)
+    return Measures(land=land, outcomes=outcomes, area=area, lands=land_table(outcomes),
+                    official=official_land(sc, area, outcomes, land), seas=sea_table(outcomes), summary=summary,
+                    status=status, changes=strait_changes(summary, status),
+                    site_sum=site_summary(tables["military_sites"], sc, outcomes), people=people_table(sc, facts))
+
+
+def _latest(pop: pd.DataFrame, metric: str) -> pd.Series:
+    """The latest former-residents row of ``metric`` (its index is the population table's)."""
+    rows = pop[(pop["group"] == "former_residents") & (pop["metric"] == metric)]
+    return rows.sort_values("as_of").iloc[-1]
+
+
+def key_numbers(tables: dict[str, pd.DataFrame], m: Measures | None = None) -> dict:
+    """Everything the chapter glues, by glue name: per option (suffix ``_<option id>``) land, sea, strait
+    exits and people; the land totals and the equal-split arithmetic; the study box and 12-nm belts;
+    straits and military sites that change hands; fisheries dates, former residents, and the page's
+    currency line. ``m`` is :func:`measure` of the same tables (computed here if not given)."""
+    from kurils import legal, okhotsk as ok, text
+
+    m = m if m is not None else measure(tables)
+    sc, facts, pop, sites, timeline = (tables[n] for n in ["scenarios", "island_facts", "population", "military_sites",
+                                                           "timeline"])
+    lands, official, seas, changes, people, area = m.lands, m.official, m.seas, m.changes, m.people, m.area
+    out = {"current_to": text.data_current_to(sc, facts, pop, tables["straits"], sites, timeline, tables["islands"]),
+           "n_options": len(sc)}
+    for sid in sc["id"]:
+        out |= {f"land_{sid}": lands.at[sid, "japan_km2"], f"landpct_{sid}": lands.at[sid, "japan_pct"],
+                f"official_{sid}": official.at[sid, "japan_official_km2"],
+                f"officialpct_{sid}": official.at[sid, "japan_official_pct"],
+                f"ts_{sid}": seas.at[sid, "japan_ts_change_km2"], f"sea_{sid}": seas.at[sid, "japan_sea_change_km2"],
+                f"seapct_{sid}": seas.at[sid, "japan_sea_pct"]}
+        out |= {f"exits_{key}_{sid}": changes.at[sid, key] for key in ["russian", "total", "russian_deep", "deep"]}
+        out |= {f"{key}_{sid}": people.at[sid, key]
+                for key in ["pop1945_low", "pop1945_high", "residents_low", "residents_high"]}
+
+    # land: the computed total, Japan's official figures and the equal split
+    arithmetic = legal.equal_split(area)
+    out |= {"land_total": lands.at["status_quo", "russia_km2"], "official_total": area["northern_territories"],
+            "official_sum": area[ISLAND_IDS].sum(), "etorofu_share": official.at["equal_split", "etorofu_share_pct"],
+            "etorofu_part_km2": area_km2(m.outcomes["equal_split"].etorofu_parts[0]),
+            "etorofu_computed": area_km2(m.land["etorofu"]), "kunashiri_computed": area_km2(m.land["kunashiri"]),
+            "official_etorofu": area["etorofu"], "official_kunashiri": area["kunashiri"],
+            "legal_part_share": arithmetic["part_share_pct"], "legal_part_km2": arithmetic["part_km2"]}
+
+    # sea: the study box, the status quo and the 12-nm belts
+    today = lambda column: seas.at[BASELINE, column]  # noqa: E731 (the status quo's value)
+    out |= {"study_sea": today("japan_sea_km2") + today("russia_sea_km2"), "ts_japan_today": today("japan_ts_km2"),
+            "ts_both_today": today("japan_ts_km2") + today("russia_ts_km2"),
+            "study_lon0": STUDY_BOX[0], "study_lon1": STUDY_BOX[2], "study_lat0": STUDY_BOX[1], "study_lat1": STUDY_BOX[3]}
+
+    # straits and military sites: which straits would be Japanese on both shores, or divided, per option
+    status, site_sum = m.status, m.site_sum
+    for sid in ["equal_split", "all_four"]:
+        for state in ["japanese", "divided"]:
+            moved = status.index[(status[sid] == state) & (status[sid] != status["status_quo"])]
+            out[f"{state}_{sid}"] = ok.join_and(ok.STRAIT_LABELS[s].split(" /")[0] for s in moved)
+    short = dict(zip(sites["id"], [n.split(",")[0] for n in sites["name"]]))
+    for key in ["to_japan", "stays_russian", "cannot_place"]:
+        out[f"sites_{key}_equal_split"] = ok.join_and(short[s] for s in site_sum.at["equal_split", key])
+        out[f"n_sites_{key}_equal_split"] = len(site_sum.at["equal_split", key])
+    out["n_sites_all_four"] = len(site_sum.at["all_four", "to_japan"])
+    out["sites_two_islands"] = ok.join_and(short[s] for s in site_sum.at["two_islands", "to_japan"])
+    out |= {f"depth_{s}": ok.DEPTH_CLASSES[m.summary.at[s, "exit_depth_class"]] for s in ["nemuro", "catherine"]}
+    out["changed_two_islands"] = ok.join_and(ok.STRAIT_LABELS[s].split(" /")[0] + " Strait"
+                                             for s, _, _ in changes.at["two_islands", "changed"])
+
+    # fisheries and people
+    events = timeline.set_index("id")
+    out |= {f"date_{eid}": text.fmt_date(events.at[eid, "date"], events.at[eid, "date_precision"])
+            for eid in FISHING_EVENTS}
+    former, age = _latest(pop, "persons"), _latest(pop, "mean_age")
+    out |= {"former_alive": former["value"], "former_alive_date": text.fmt_date(former["as_of"], former["as_of_precision"]),
+            "former_age": age["value"], "former_age_date": text.fmt_date(age["as_of"], age["as_of_precision"]),
+            "pop1945_total": people.attrs["pop1945_total"], "residents_total": people.attrs["residents_total"],
+            "residents_etorofu": islands.official(facts, "population", host="hoppou.go.jp")["etorofu"],
+            "pop1945_etorofu": islands.official(facts, "population_1945")["etorofu"]}
+    aso = tables["legal_positions"].set_index("id").loc["japan_aso_2006_equal_area"]  # the equal split floated in the Diet in 2006
+    out["aso_date"] = text.fmt_date(aso["date"], aso["date_precision"])
+    return out
+
+
+def citation_rows(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The rows each cited statement in the prose rests on, by citation glue name (for ``text.glue_citations``)."""
+    sc, pop, facts, lpos = tables["scenarios"], tables["population"], tables["island_facts"], tables["legal_positions"]
+    former = [_latest(pop, "persons").name, _latest(pop, "mean_age").name]
+    return {
+        "cite_alpha": sc[sc["id"] == "two_plus_alpha"],
+        "cite_precedents": shown_precedents(tables),
+        "cite_aso": lpos[lpos["id"] == "japan_aso_2006_equal_area"],
+        "cite_fishing": tables["timeline"][tables["timeline"]["id"].isin(FISHING_EVENTS)],
+        "cite_former": pop[pop.index.isin(former)],
+        "cite_residents": facts[facts["metric"].isin(["population", "population_1945"])],
+    }
+
+
+def shown_precedents(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The precedents the equal-split option rests on (its basis_ref)."""
+    prec = tables["precedents"]
+    basis = tables["scenarios"].set_index("id").at["equal_split", "basis_ref"]
+    return prec[prec["id"].isin(split_ids(basis))]
+
+
+def sources_used(tables: dict[str, pd.DataFrame]) -> list[pd.DataFrame]:
+    """The rows behind the page, for its citation list and sources table."""
+    t = tables
+    return [t["scenarios"], t["island_facts"], t["islands"], t["straits"], t["military_sites"],
+            t["timeline"][t["timeline"]["id"].isin(FISHING_EVENTS)],
+            t["population"][t["population"]["group"] == "former_residents"], shown_precedents(t)]

@@ -223,6 +223,37 @@ def key_numbers(table: pd.DataFrame, baseline: str = "status_quo") -> dict:
     }
 
 
+#: The tables :func:`regimes` and :func:`page_numbers` read.
+TABLES = ["straits", "scenarios", "islands", "specified_straits"]
+
+
+def regimes(tables: dict[str, pd.DataFrame], japan_belt_nm: float = TERRITORIAL_SEA_NM) -> pd.DataFrame:
+    """:func:`regime_table` for every strait and settlement option, from the loaded tables (``straits``,
+    ``scenarios``, ``islands``); ``japan_belt_nm`` as in :func:`regime_table`."""
+    from kurils import okhotsk, scenarios as sc
+
+    return regime_table(okhotsk.strait_summary(tables["straits"]), tables["scenarios"],
+                        sc.island_land(tables["islands"]), japan_belt_nm=japan_belt_nm)
+
+
+def page_numbers(tables: dict[str, pd.DataFrame]) -> dict:
+    """Everything the legal chapter's law-of-the-sea section glues, by glue name (all prefixed ``sea_``):
+    :func:`key_numbers` of the 12-nm table, the straits a 3-nm Japanese belt opens, Japan's specified
+    straits and their belts, and the straits left with a corridor today."""
+    from kurils import okhotsk
+
+    regimes_12, regimes_3 = regimes(tables), regimes(tables, japan_belt_nm=3)
+    spec = tables["specified_straits"]
+    corr = regimes_12[regimes_12["option"] == "status_quo"].query("regime == @CORRIDOR")["strait"]
+    return {
+        **{f"sea_{name}": value for name, value in key_numbers(regimes_12).items()},
+        "sea_n_opened_by_3nm": int(changes(regimes_3).query("regime == @CORRIDOR")["strait"].nunique()),
+        "sea_n_specified": len(spec),
+        "sea_specified_nm": spec["territorial_sea_nm"].max(),
+        "sea_general_nm": spec["general_territorial_sea_nm"].max(),
+        "sea_corridor_straits": okhotsk.join_and(okhotsk.STRAIT_LABELS[s] for s in corr),
+    }
+
 REGIME_SHORT = {TRANSIT: "transit", INNOCENT_NON_SUSPENDABLE: "innocent (no suspension)", INNOCENT: "innocent",
                 CORRIDOR: "corridor"}
 

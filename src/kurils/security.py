@@ -85,8 +85,32 @@ def strait_passages(joint: pd.DataFrame, waypoints: pd.DataFrame) -> pd.Series:
     return hits.groupby("waypoint")["event"].count().sort_values(ascending=False)
 
 
+ALLIANCE_DATES = ["exchange_of_notes_1960", "putin_2017_06", "putin_2018_12", "japan_offer_2018_11", "nss_2022_china"]
+EVENT_DATES = ["air_2024_11", "air_2025_12", "naval_2021_10"]
+
+
 def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
-    """Numbers the page glues: counts by kind, the first and latest events, named-strait counts."""
+    """Everything the page glues, by glue name: counts by kind, the first and latest events, named-strait
+    counts, the dates of the events and alliance statements the prose names (cut to their sources'
+    precision), the quoted texts, and the page's currency line."""
+    from kurils import text
+
+    joint, wp, spec, alliance = (tables[n] for n in ["joint_activities", "waypoints", "specified_straits", "alliance"])
+    a, ev = alliance.set_index("id"), joint.set_index("id")
+    return {
+        "current_to": text.data_current_to(joint, wp, spec, alliance),
+        **_counts(tables),
+        **{f"{i}_date": text.fmt_date(a.at[i, "date"], a.at[i, "date_precision"]) for i in ALLIANCE_DATES},
+        **{f"{i}_date": text.fmt_date(ev.at[i, "start_date"], ev.at[i, "date_precision"]) for i in EVENT_DATES},
+        "notes_quote": a.at["exchange_of_notes_1960", "quote"],
+        "specified_nm": spec["territorial_sea_nm"].max(),
+        "nss_china_quote": a.at["nss_2022_china", "quote"],
+        "nss_russia_quote": a.at["nss_2022_russia", "quote"],
+    }
+
+
+def _counts(tables: dict[str, pd.DataFrame]) -> dict:
+    """Counts by kind, the first and latest events, named-strait counts."""
     joint, wp = tables["joint_activities"], tables["waypoints"]
     start = pd.to_datetime(joint["start_date"])
     by_kind = joint["kind"].value_counts()
