@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -47,3 +48,18 @@ def html_pages(site: Path) -> list[Path]:
     """Every content page of a built site (Sphinx's search/genindex pages excluded)."""
     skip = {"search.html", "genindex.html"}
     return sorted(p for p in site.rglob("*.html") if p.name not in skip and "_static" not in p.parts)
+
+
+def prose_glue_names(chapter: str) -> set[str]:
+    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations)."""
+    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    names = set(re.findall(r"\{glue(?::(?:text|md|figure))?\}`([A-Za-z0-9_]+)", source))
+    glued_in_notebook = set(re.findall(r'glue_citations\("([A-Za-z0-9_]+)"', source))
+    return names - glued_in_notebook
+
+
+def first_cell_lines(chapter: str) -> int:
+    """Non-blank lines of the chapter's first remove-cell cell (imports and loading only)."""
+    source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
+    cell = re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n(.*?)\n```", source, re.S).group(1)
+    return len([line for line in cell.splitlines() if line.strip()])

@@ -12,6 +12,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from conftest import ROOT, first_cell_lines, prose_glue_names
+
+BOOK = ROOT / "book"
+
 from kurils import data, history
 from kurils.data import DataValidationError
 
@@ -447,21 +451,6 @@ def test_leaders_section_findings_come_from_the_meetings_register():
 
 # ------------------------------------------------------------------------------------ key numbers
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
-
-
-def _prose_glue_names(chapter: str) -> set[str]:
-    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations)."""
-    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
-    names = set(re.findall(r"\{glue(?::(?:text|md|figure))?\}`([A-Za-z0-9_]+)", source))
-    glued_in_notebook = set(re.findall(r'glue_citations\("([A-Za-z0-9_]+)"', source))
-    return names - glued_in_notebook
-
-
-def _first_cell_lines(chapter: str) -> int:
-    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
-    cell = re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n(.*?)\n```", source, re.S).group(1)
-    return len([line for line in cell.splitlines() if line.strip()])
 
 
 @pytest.fixture(scope="module")
@@ -470,7 +459,7 @@ def k():
 
 
 def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
-    names = _prose_glue_names("history")
+    names = prose_glue_names("history")
     assert len(names) > 100
     assert names <= set(k), sorted(names - set(k))
 
@@ -479,7 +468,7 @@ def test_the_chapter_glues_its_key_numbers_in_one_call():
     source = (BOOK / "history.md").read_text(encoding="utf-8")
     assert "text.glue_all(history.key_numbers(t))" in source
     assert "glue_value" not in source and "glue_phrase" not in source and "glue_events" not in source
-    assert _first_cell_lines("history") <= 10
+    assert first_cell_lines("history") <= 10
 
 
 def test_key_numbers_on_the_real_data(t, k):

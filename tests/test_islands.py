@@ -8,6 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from conftest import ROOT, first_cell_lines, prose_glue_names
+
+BOOK = ROOT / "book"
+
 from kurils import data, islands, text
 
 
@@ -78,21 +82,6 @@ def test_label_positions_are_the_centres_of_the_natural_earth_polygons(tables):
 
 # ------------------------------------------------------------------------------------ key numbers
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
-
-
-def _prose_glue_names(chapter: str) -> set[str]:
-    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations)."""
-    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
-    names = set(re.findall(r"\{glue(?::(?:text|md|figure))?\}`([A-Za-z0-9_]+)", source))
-    glued_in_notebook = set(re.findall(r'glue_citations\("([A-Za-z0-9_]+)"', source))
-    return names - glued_in_notebook
-
-
-def _first_cell_lines(chapter: str) -> int:
-    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
-    cell = re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n(.*?)\n```", source, re.S).group(1)
-    return len([line for line in cell.splitlines() if line.strip()])
 
 
 @pytest.fixture(scope="module")
@@ -101,7 +90,7 @@ def k(tables):
 
 
 def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
-    names = _prose_glue_names("islands")
+    names = prose_glue_names("islands")
     assert len(names) >= 15
     assert names <= set(k), sorted(names - set(k))
 
@@ -110,7 +99,7 @@ def test_the_chapter_glues_its_key_numbers_in_one_call():
     source = (BOOK / "islands.md").read_text(encoding="utf-8")
     assert "text.glue_all(islands.key_numbers(t))" in source
     assert "glue_value" not in source and "glue_phrase" not in source
-    assert _first_cell_lines("islands") <= 10
+    assert first_cell_lines("islands") <= 10
 
 
 def test_key_numbers_on_the_real_data(k):

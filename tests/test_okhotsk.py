@@ -10,6 +10,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
+from conftest import ROOT, first_cell_lines, prose_glue_names
+
+BOOK = ROOT / "book"
 from shapely.geometry import Polygon, box
 
 from kurils import data, geo, islands, maps, okhotsk as ok, text
@@ -370,21 +374,6 @@ def test_hydrographic_and_official_figures_are_primary(t):
 
 # ------------------------------------------------------------------------------------ key numbers
 
-BOOK = Path(__file__).resolve().parents[1] / "book"
-
-
-def _prose_glue_names(chapter: str) -> set[str]:
-    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations)."""
-    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
-    names = set(re.findall(r"\{glue(?::(?:text|md|figure))?\}`([A-Za-z0-9_]+)", source))
-    glued_in_notebook = set(re.findall(r'glue_citations\("([A-Za-z0-9_]+)"', source))
-    return names - glued_in_notebook
-
-
-def _first_cell_lines(chapter: str) -> int:
-    source = (BOOK / f"{chapter}.md").read_text(encoding="utf-8")
-    cell = re.search(r"```\{code-cell\} ipython3\n:tags: \[remove-cell\]\n(.*?)\n```", source, re.S).group(1)
-    return len([line for line in cell.splitlines() if line.strip()])
 
 
 @pytest.fixture(scope="module")
@@ -393,7 +382,7 @@ def k(t):
 
 
 def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
-    names = _prose_glue_names("okhotsk")
+    names = prose_glue_names("okhotsk")
     assert len(names) > 100
     assert names <= set(k), sorted(names - set(k))
 
@@ -402,7 +391,7 @@ def test_the_chapter_glues_its_key_numbers_in_one_call():
     source = (BOOK / "okhotsk.md").read_text(encoding="utf-8")
     assert "text.glue_all(ok.key_numbers(t, a))" in source
     assert "glue_value" not in source and "glue_phrase" not in source
-    assert _first_cell_lines("okhotsk") <= 10
+    assert first_cell_lines("okhotsk") <= 10
 
 
 def test_key_numbers_types_suit_the_prose(k):
