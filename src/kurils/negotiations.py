@@ -289,7 +289,7 @@ def bluebook_chart(bluebook: pd.DataFrame):
                     ha="center", va="bottom", fontsize=7, color=style.INK)
     ax.set_xlim(years.min() - 0.6, years.max() + 0.6)
     ax.set_ylim(len(BLUEBOOK_PHRASES) - 0.5, -0.9)
-    ax.set_yticks(range(len(BLUEBOOK_PHRASES)), list(BLUEBOOK_PHRASES.values()), fontsize=8)
+    ax.set_yticks(range(len(BLUEBOOK_PHRASES)), style.wrap_labels(list(BLUEBOOK_PHRASES.values()), 24), fontsize=8)
     ax.set_xticks(range(int(years.min()), int(years.max()) + 1, 2))
     ax.set_xlabel("Edition (year)")
     for side in ax.spines.values():
@@ -297,6 +297,7 @@ def bluebook_chart(bluebook: pd.DataFrame):
     ax.legend(handles=[Patch(facecolor=colour, label="used"), Patch(facecolor="#EDEDED", label="absent (as the press states)"),
                        Patch(facecolor="white", edgecolor=style.MUTED, label="not known")],
               loc="upper center", bbox_to_anchor=(0.5, -0.28), ncol=3, frameon=False, fontsize=8)
+    fig.subplots_adjust(left=0.3, right=0.99)  # phrase labels inside the figure's width (see matrix_chart)
     return fig
 
 
