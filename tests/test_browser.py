@@ -49,7 +49,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
-        pytest.fail("Debian's chromium is required (apt-get install chromium); .ci/run installs it")
+        pytest.fail("Debian's chromium is required: run `make sysdeps` (installs it as root, else prints the command)")
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b

@@ -75,13 +75,14 @@ def _chapter_titles(repo: Path) -> list[str]:
 @dataclass
 class IslandsPair:
     first: Path
+    second: Path
     images: tuple[dict[str, bytes], dict[str, bytes]]
 
 
 @pytest.fixture(scope="session")
 def islands_pair(tmp_path_factory) -> IslandsPair:
-    """Two clean islands-only builds of identical copies; their figures are read at once, so a test may
-    then edit and rebuild the first copy."""
+    """Two clean islands-only builds of identical copies. Their figures are read at once; then the first
+    copy gets a no-op rebuild and an edit (fixtures below), the second a raising cell."""
     base = tmp_path_factory.mktemp("pair")
     repos = [_islands_copy(base / name) for name in ("first", "second")]
     images = []
@@ -89,20 +90,44 @@ def islands_pair(tmp_path_factory) -> IslandsPair:
         made = run(["make", "book"], repo)
         assert made.returncode == 0, made.stdout[-3000:]
         images.append(_images(repo))
-    shutil.rmtree(repos[1], ignore_errors=True)
-    return IslandsPair(repos[0], (images[0], images[1]))
+    return IslandsPair(repos[0], repos[1], (images[0], images[1]))
 
 
 @pytest.fixture(scope="session")
-def offline_book(tmp_path_factory) -> Path:
+def noop_rebuild(islands_pair) -> subprocess.CompletedProcess:
+    """`make book` again on the first copy with nothing changed."""
+    made = run(["make", "book"], islands_pair.first)
+    assert made.returncode == 0, made.stdout[-3000:]
+    return made
+
+
+@pytest.fixture(scope="session")
+def edited_islands(islands_pair, noop_rebuild) -> tuple[Path, str, str]:
+    """The first copy after one edit of two CSVs and a rebuild: a value changed (3168 -> 3999 km²), and a
+    cell given markup and a markdown link to another host. Returns (repo, page before, build log)."""
+    repo = islands_pair.first
+    before = (repo / "_build" / "html" / "book" / "islands.html").read_text(encoding="utf-8")
+    facts = repo / "data" / "island_facts.csv"
+    text = facts.read_text(encoding="utf-8")
+    assert "etorofu,area_km2,3168," in text
+    facts.write_text(text.replace("etorofu,area_km2,3168,", "etorofu,area_km2,3999,"), encoding="utf-8")
+    islands = repo / "data" / "islands.csv"
+    text = islands.read_text(encoding="utf-8")
+    assert ",Итуруп,Iturup," in text
+    islands.write_text(text.replace(",Итуруп,Iturup,", f',Итуруп,"{PAYLOAD}",', 1), encoding="utf-8")
+    made = run(["make", "book"], repo)
+    assert made.returncode == 0, made.stdout[-3000:]
+    return repo, before, made.stdout
+
+
+@pytest.fixture(scope="session")
+def offline_book(offline_build) -> Path:
     """The whole book and its PDF, built with the network cut (one copy; the PDF reuses the HTML
-    build's execution cache)."""
-    if not shutil.which("unshare") or not shutil.which("ip"):
-        pytest.fail("unshare and ip (util-linux, iproute2) are needed to cut the network: run `make sysdeps`")
-    repo = copy_repo(tmp_path_factory.mktemp("offline") / "repo")
-    made = run("unshare --net sh -c 'ip link set lo up && make book && make pdf'", repo, shell=True, timeout=1800)
+    build's execution cache). The build starts in the background when the session starts
+    (conftest.BackgroundBuild); the tests that read it run last."""
+    made = offline_build.wait()
     assert made.returncode == 0, made.stdout[-4000:]
-    return repo
+    return offline_build.repo
 
 
 @pytest.fixture(scope="session")
@@ -152,8 +177,8 @@ def test_no_page_shows_escaped_markup_as_text(site):
 # Failures fail
 # ------------------------------------------------------------------------------------------------
 
-def test_raising_cell_fails_make_book_and_plain_jupyter_book(tmp_path):
-    repo = _islands_copy(tmp_path / "repo")
+def test_raising_cell_fails_make_book_and_plain_jupyter_book(islands_pair):
+    repo = islands_pair.second  # built once already: only the edited chapter runs again
     _first_code_cell_gets(repo / "book" / "islands.md", 'raise RuntimeError("injected failure")')
     made = run(["make", "book"], repo)
     assert made.returncode != 0, made.stdout[-3000:]
@@ -186,24 +211,17 @@ def test_two_clean_builds_write_byte_identical_figures(islands_pair):
     assert first == second
 
 
-def test_noop_rebuild_reads_nothing_and_skips_validation(islands_pair):
-    made = run(["make", "book"], islands_pair.first)
-    assert made.returncode == 0, made.stdout[-3000:]
+def test_noop_rebuild_reads_nothing_and_skips_validation(noop_rebuild):
+    made = noop_rebuild
     assert "validation skipped" in made.stdout
     assert re.search(r"updating environment: .*0 added, 0 changed, 0 removed", made.stdout), made.stdout[-3000:]
     assert "Executing notebook" not in made.stdout
 
 
-def test_editing_a_csv_value_changes_the_built_page(islands_pair):
-    repo = islands_pair.first
-    before = (repo / "_build" / "html" / "book" / "islands.html").read_text(encoding="utf-8")
+def test_editing_a_csv_value_changes_the_built_page(edited_islands):
+    repo, before, log = edited_islands
     assert "3,168" in before and "3,999" not in before
-    facts = repo / "data" / "island_facts.csv"
-    facts.write_text(facts.read_text(encoding="utf-8").replace("etorofu,area_km2,3168,", "etorofu,area_km2,3999,"),
-                     encoding="utf-8")
-    made = run(["make", "book"], repo)
-    assert made.returncode == 0, made.stdout[-3000:]
-    assert "[kurils] validated" in made.stdout, "an edited CSV must be validated again"
+    assert "[kurils] validated" in log, "an edited CSV must be validated again"
     after = (repo / "_build" / "html" / "book" / "islands.html").read_text(encoding="utf-8")
     assert "3,999" in after
 
@@ -229,14 +247,8 @@ class _Page(HTMLParser):
         (self.scripts if self._in_script else self.text).append(data)
 
 
-def test_markup_and_markdown_in_a_data_cell_render_as_text(tmp_path):
-    repo = _islands_copy(tmp_path / "repo")
-    path = repo / "data" / "islands.csv"
-    text = path.read_text(encoding="utf-8")
-    assert ",Итуруп,Iturup," in text
-    path.write_text(text.replace(",Итуруп,Iturup,", f',Итуруп,"{PAYLOAD}",', 1), encoding="utf-8")
-    made = run(["make", "book"], repo)
-    assert made.returncode == 0, made.stdout[-3000:]
+def test_markup_and_markdown_in_a_data_cell_render_as_text(edited_islands):
+    repo, _, _ = edited_islands
     html = (repo / "_build" / "html" / "book" / "islands.html").read_text(encoding="utf-8")
     page = _Page()
     page.feed(html)
