@@ -54,7 +54,7 @@ pdf: sysdeps-pdf venv
 # sysdeps first: a missing package stops the run before minutes of venv and book building.
 test: sysdeps
 	@$(MAKE) --no-print-directory book
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --durations=25
 
 # Re-subset the bundled fonts (_static/fonts/) to the characters the sources use (scripts/make_fonts.py).
 fonts: venv
