@@ -107,6 +107,8 @@ def _desktop(browser, server, path: str) -> dict:
         from axe_playwright_python.sync_playwright import Axe
 
         with _visit(browser, f"{server}/{path}") as (context, page, record):
+            # what the page itself did, taken before axe runs (axe re-fetches stylesheets for its checks)
+            record = {"errors": list(record["errors"]), "requests": list(record["requests"])}
             record["cookies"] = context.cookies()
             record["local"] = set(page.evaluate("Object.keys(localStorage)"))
             record["session"] = set(page.evaluate("Object.keys(sessionStorage)"))
@@ -115,8 +117,6 @@ def _desktop(browser, server, path: str) -> dict:
             results = Axe().run(page)
             record["axe"] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
                              for v in results.response["violations"] if v["impact"] in _AXE_SKIP]
-            record["errors"] = list(record["errors"])
-            record["requests"] = list(record["requests"])
         _DESKTOP[path] = record
     return _DESKTOP[path]
 
