@@ -127,9 +127,14 @@ def plan(chars: set[str]) -> tuple[dict[str, set[str]], set[str]]:
                   | {"kurils-gothic-jp": jp, "kurils-gothic-sc": sc})
     drawn = set().union(*assignment.values())
     if sc:
-        sc_cmap = cmap_of(all_faces["kurils-gothic-sc"])
+        sc_face = all_faces["kurils-gothic-sc"]
+        # without Debian's fonts-noto-cjk, the committed subset tells what can be kept
+        sc_cmap = cmap_of(sc_face) if Path(sc_face["src"]).is_file() else _bundled_cmap("kurils-gothic-sc")
         drawn -= {c for c in sc if ord(c) not in sc_cmap}
     missing = {c for c in chars if c not in drawn and ord(c) >= 0x20}
+    if missing & sc and not Path(all_faces["kurils-gothic-sc"]["src"]).is_file():
+        print("new simplified-Chinese characters: install fonts-noto-cjk (apt-get install -y fonts-noto-cjk) "
+              "or set NOTO_CJK_TTC, then run this again", file=sys.stderr)
     return assignment, missing
 
 
@@ -181,6 +186,17 @@ def subset_face(face: dict, chars: set[str]) -> dict[str, bytes]:
     return out
 
 
+def _bundled_cmap(stem: str) -> set[int]:
+    files = sorted(OUT.glob(f"{stem}.*"))
+    return set.intersection(*(set(TTFont(str(f)).getBestCmap()) for f in files)) if files else set()
+
+
+def _bundled_covers(stem: str, chars: set[str]) -> bool:
+    """Whether the committed subset files of a face already hold every character it is assigned."""
+    files = sorted(OUT.glob(f"{stem}.*"))
+    return bool(files) and all({ord(c) for c in chars} <= set(TTFont(str(f)).getBestCmap()) for f in files)
+
+
 def write(chars: set[str]) -> list[Path]:
     assignment, missing = plan(chars)
     if missing:
@@ -188,6 +204,9 @@ def write(chars: set[str]) -> list[Path]:
     OUT.mkdir(parents=True, exist_ok=True)
     written = []
     for stem, face in faces().items():
+        if not Path(face["src"]).is_file() and _bundled_covers(stem, assignment[stem]):
+            print(f"{stem}: source font not installed; the bundled subset already covers its characters, kept")
+            continue
         for old in OUT.glob(f"{stem}.*"):
             old.unlink()
         if not assignment[stem]:
