@@ -305,24 +305,30 @@ def _body_lines(page: str) -> list[str]:
     return [line.strip() for line in page.splitlines() if line.strip()]
 
 
+def _squash(text: str) -> str:
+    """Letters and digits only: a heading wrapped at its hyphen ("Franco-" / "German") still matches."""
+    return re.sub(r"\W", "", text).lower()
+
+
 def test_chapters_start_pages_and_name_the_running_header(pdf_pages, offline_book):
     """Each chapter's title opens a page, and the pages of a chapter carry its title in the header."""
     titles = _chapter_titles(offline_book)[1:]  # the root page follows the contents on its own page
     starts = {}
     for title in titles:
         for number, page in enumerate(pdf_pages):
-            lines = _body_lines(page)
-            # header (page number, running title) then the chapter heading itself
-            if title in lines[:4] and lines.count(title) >= 2:
+            top = _squash(" ".join(_body_lines(page)[:6]))
+            # header (page number, running title), then the chapter heading itself
+            if top.count(_squash(title)) >= 2:
                 starts[title] = number
                 break
     assert set(starts) == set(titles), f"no page opens with: {sorted(set(titles) - set(starts))}"
     ordered = sorted(starts.items(), key=lambda kv: kv[1])
-    for (title, first), (_, nxt) in zip(ordered, ordered[1:] + [("", len(pdf_pages))]):
+    end = len(pdf_pages) - 1 if "Created using Sphinx" in pdf_pages[-1] else len(pdf_pages)  # the back cover
+    for (title, first), (_, nxt) in zip(ordered, ordered[1:] + [("", end)]):
         for number in range(first + 1, nxt):
             head = _body_lines(pdf_pages[number])[:3]
             if head:  # full-page figures still carry the header
-                assert title in head, f"page {number + 1}: header {head} should name {title!r}"
+                assert _squash(title) in _squash(" ".join(head)), f"page {number + 1}: header {head} should name {title!r}"
 
 
 def test_pdf_embeds_only_the_bundled_fonts(pdf):

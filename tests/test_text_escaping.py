@@ -50,7 +50,7 @@ def test_missing_values_show_a_dash():
 
 def test_sources_table_links_escape_title_and_url():
     frame = pd.DataFrame({"source_title": [PAYLOAD], "source_url": ['https://x.example/"><script>'],
-                          "accessed": pd.to_datetime(["2026-12-06"])})
+                          "source_kind": ["press"], "accessed": pd.to_datetime(["2026-12-06"])})
     out = _html(text.sources_table(frame))
     assert "<script>" not in out and '<a href="https://x.example/&quot;&gt;&lt;script&gt;">' in out
 
