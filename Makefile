@@ -67,9 +67,10 @@ clean:
 bib: venv
 	$(BIN)/python scripts/make_bib.py
 
-# Timings (not a test): clean build, no-op rebuild, one-chapter edit, standalone notebook runs.
+# Timings (not a test): clean build, no-op rebuild, one-chapter edit, standalone notebook runs
+# (BENCH_ARGS=--builds-only skips the standalone runs).
 bench: venv
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Re-resolve requirements.in into the exact lock, then regenerate environment.yml from it.
 lock:
