@@ -42,7 +42,10 @@ CHARS_FILE = OUT / "chars.txt"
 SOURCE_GLOBS = ["book/*.md", "data/*.csv", "data/datapackage.json", "src/kurils/*.py", "_config.yml", "_toc.yml",
                 "references.bib"]
 NOTO_CJK_TTC = Path(os.environ.get("NOTO_CJK_TTC", "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"))
-ALWAYS_LATIN = {chr(c) for c in range(0x20, 0x7F)} | {chr(c) for c in range(0xA0, 0x100)}
+# Printable ASCII and Latin-1 (the theme's own words), and what Sphinx's smartquotes and the docutils
+# writers put on pages without it being in any source: curly quotes, dashes, ellipsis, pilcrow.
+ALWAYS_LATIN = ({chr(c) for c in range(0x20, 0x7F)} | {chr(c) for c in range(0xA0, 0x100)}
+                | set("‘’‚“”„–—…•¶"))
 # Characters pages use that need no glyph of ours: controls, whitespace the browser handles, variation
 # selectors, the byte-order mark.
 IGNORED = {"\n", "\r", "\t", "\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\ufe0f"}

@@ -42,9 +42,12 @@ def _no_traceback_published(site: Path) -> None:
 
 def _only_islands_chapter(repo: Path) -> None:
     """A representative chapter plus the pages the intro and that chapter link to."""
+    chapters = ["islands", "references", "cite"]
+    if (repo / "book" / "further_reading.md").is_file():  # the bibliography page links to it
+        chapters.insert(2, "further_reading")
     (repo / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: The dispute\n"
-                                   "    chapters:\n      - file: book/islands\n      - file: book/references\n"
-                                   "      - file: book/cite\n", encoding="utf-8")
+                                   "    chapters:\n" + "".join(f"      - file: book/{c}\n" for c in chapters),
+                                   encoding="utf-8")
 
 
 def _islands_copy(dest: Path) -> Path:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import shutil
@@ -52,7 +53,12 @@ def test_relative_path_from_a_subfolder(data_copy, in_dir):
 def test_an_edit_in_a_relative_copy_is_seen(data_copy, in_dir):
     in_dir(data_copy.parent)
     path = data_copy / "islands.csv"
-    path.write_text(path.read_text(encoding="utf-8").replace(",45.033,", ",north,"), encoding="utf-8")
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    lat = rows[0].index("lat")
+    rows[2][lat] = "north"  # line 3 of the file
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
     with pytest.raises(DataValidationError) as info:
         data.validate_all(Path("data"))
     assert 'data/islands.csv, line 3, column "lat"' in str(info.value)
