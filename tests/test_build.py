@@ -41,13 +41,24 @@ def _no_traceback_published(site: Path) -> None:
 
 
 def _only_islands_chapter(repo: Path) -> None:
-    """A representative chapter plus the pages the intro and that chapter link to."""
+    """A representative chapter plus the pages the intro and that chapter link to. Cross-references from
+    those pages to pages left out (e.g. the bibliography's link to Further reading) become plain text
+    in this copy, so the -W build stays about the islands chapter."""
     chapters = ["islands", "references", "cite"]
-    if (repo / "book" / "further_reading.md").is_file():  # the bibliography page links to it
-        chapters.insert(2, "further_reading")
     (repo / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: The dispute\n"
                                    "    chapters:\n" + "".join(f"      - file: book/{c}\n" for c in chapters),
                                    encoding="utf-8")
+    kept = {"intro", *chapters}
+    outside: set[str] = set()
+    for md in (repo / "book").glob("*.md"):
+        if md.stem not in kept:
+            outside |= {md.stem, *re.findall(r"^\(([\w-]+)\)=", md.read_text(encoding="utf-8"), flags=re.M)}
+    role = re.compile(r"\{(?:ref|doc)\}`(?:([^`<]*?)\s*<)?([\w/-]+)>?`")
+    for stem in kept:
+        path = repo / "book" / f"{stem}.md"
+        text = path.read_text(encoding="utf-8")
+        path.write_text(role.sub(lambda m: (m.group(1) or m.group(2)) if m.group(2) in outside else m.group(0), text),
+                        encoding="utf-8")
 
 
 def _islands_copy(dest: Path) -> Path:
