@@ -25,7 +25,9 @@ from conftest import ROOT, copy_repo, html_pages, run
 pytestmark = pytest.mark.build
 
 PAYLOAD = "<script>alert(1)</script> [click me](https://evil.example/phish)"
-MAX_PDF_PAGES = 130
+#: The PDF was 219–223 pages for 15 pages of content with every h2 starting a page; print styles
+#: brought that to 125 (about 8.3 per page of content). The budget grows with the book: 9 per page.
+PDF_PAGES_PER_DOCUMENT = 9
 
 
 def _first_code_cell_gets(path: Path, line: str) -> None:
@@ -290,14 +292,15 @@ def test_pdf_has_every_chapter_in_its_outline(pdf, offline_book):
     while stack:
         item = stack.pop()
         stack.extend(item) if isinstance(item, list) else outline.append(item.title)
+    squashed = {_squash(t) for t in outline}  # smartquotes turn ' into ’ in the outline
     for title in _chapter_titles(offline_book):
-        assert title in outline, f"{title!r} missing from the PDF outline"
+        assert _squash(title) in squashed, f"{title!r} missing from the PDF outline"
     assert pdf.stat().st_size > 100_000
 
 
 def test_pdf_stays_near_its_content(pdf_pages, offline_book):
     chapters = len(_chapter_titles(offline_book))
-    assert 2 * chapters < len(pdf_pages) <= MAX_PDF_PAGES, len(pdf_pages)
+    assert 2 * chapters < len(pdf_pages) <= PDF_PAGES_PER_DOCUMENT * chapters, (len(pdf_pages), chapters)
 
 
 def test_pdf_text_extracts_with_kanji_and_table_rows(pdf_pages):
