@@ -1,6 +1,8 @@
-# Two commands set up and check everything on a fresh machine with Python 3.11:
+# Two commands set up and check everything on a fresh Debian/Ubuntu machine with Python 3.11 and make:
 #   make book   -> creates .venv from requirements.txt when missing or stale, builds _build/html
-#   make test   -> same set-up, builds the book, runs the test suite
+#   make test   -> checks the system packages (make sysdeps), same set-up, builds the book, runs the tests
+# `make sysdeps` installs missing system packages with apt-get when run as root; otherwise it stops at
+# once and prints the exact `sudo apt-get install -y ...` command (scripts/sysdeps.sh).
 SHELL := /bin/bash
 .SHELLFLAGS := -eo pipefail -c
 .DEFAULT_GOAL := book
@@ -18,13 +20,14 @@ export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 JB_FLAGS := -W -n --keep-going
 
-.PHONY: book test venv clean pdf lock bench bib lab
+.PHONY: book test venv clean pdf lock bench bib sysdeps sysdeps-pdf fonts lab
 
 venv:
 	@if [ ! -x $(BIN)/python ] || [ "$$(cat $(STAMP) 2>/dev/null)" != "$(LOCK_HASH)" ]; then \
 	  echo "Creating $(VENV) from requirements.txt"; \
 	  rm -rf $(VENV); \
 	  $(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required, found " + sys.version' ; \
+	  PYTHON=$(PYTHON) bash scripts/sysdeps.sh venv; \
 	  $(PYTHON) -m venv $(VENV); \
 	  $(BIN)/python -m pip install --quiet --upgrade pip; \
 	  $(BIN)/python -m pip install --quiet --requirement requirements.txt; \
@@ -32,16 +35,30 @@ venv:
 	  echo "$(LOCK_HASH)" > $(STAMP); \
 	fi
 
+# System packages (Debian/Ubuntu): Chromium, poppler-utils, util-linux, iproute2 for the tests;
+# Pango and fontconfig for the PDF. Present: nothing happens. Missing: apt-get as root, else the command.
+sysdeps:
+	@bash scripts/sysdeps.sh test
+
+sysdeps-pdf:
+	@bash scripts/sysdeps.sh pdf
+
 book: venv
 	$(BIN)/jupyter-book build . --builder html $(JB_FLAGS)
 
 # The whole book as one PDF (sphinx-simplepdf + WeasyPrint; offline): _build/simplepdf/kurils-book.pdf
-pdf: venv
+pdf: sysdeps-pdf venv
 	$(BIN)/jupyter-book build . --builder custom --custom-builder simplepdf $(JB_FLAGS)
 	@ls -l _build/simplepdf/kurils-book.pdf
 
-test: book
-	$(BIN)/python -m pytest
+# sysdeps first: a missing package stops the run before minutes of venv and book building.
+test: sysdeps
+	@$(MAKE) --no-print-directory book
+	$(BIN)/python -m pytest --durations=25
+
+# Re-subset the bundled fonts (_static/fonts/) to the characters the sources use (scripts/make_fonts.py).
+fonts: venv
+	$(BIN)/python scripts/make_fonts.py
 
 clean:
 	rm -rf _build .pytest_cache
@@ -50,9 +67,10 @@ clean:
 bib: venv
 	$(BIN)/python scripts/make_bib.py
 
-# Timings (not a test): clean build, no-op rebuild, one-chapter edit, standalone notebook runs.
+# Timings (not a test): clean build, no-op rebuild, one-chapter edit, standalone notebook runs
+# (BENCH_ARGS=--builds-only skips the standalone runs).
 bench: venv
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 # Re-resolve requirements.in into the exact lock, then regenerate environment.yml from it.
 lock:

@@ -36,7 +36,14 @@ def _executed(log: str) -> list[str]:
     return sorted(set(re.findall(r"book/(\w+)\.md: Executing notebook", log)))
 
 
+def _reread(log: str) -> list[str]:
+    """Pages Sphinx read again (the 'reading sources... [ n%] book/x' lines)."""
+    plain = re.sub(r"\x1b\[[0-9;]*m", "", log)
+    return sorted(set(re.findall(r"reading sources\.\.\. \[\s*\d+%\] (\S+)", plain)))
+
+
 def main() -> None:
+    standalone = "--builds-only" not in sys.argv[1:]  # --builds-only: skip the per-chapter runs
     tmp = Path(tempfile.mkdtemp(prefix="kurils-bench-"))
     repo = tmp / "repo"
     shutil.copytree(ROOT, repo, ignore=shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__"))
@@ -44,18 +51,24 @@ def main() -> None:
     try:
         clean, log = _build(repo)
         chapters = _executed(log)
-        noop, _ = _build(repo)
+        noop, noop_log = _build(repo)
         target = repo / "book" / "islands.md"
         text = target.read_text(encoding="utf-8")
         target.write_text(text.replace(":tags: [remove-cell]\n\n", ":tags: [remove-cell]\n\n# bench edit\n", 1), encoding="utf-8")
         edited, log = _build(repo)
         rerun = _executed(log)
+        load = os.getloadavg()
+        print(f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average at the end "
+              f"{load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1/5/15 min)")
         print(f"machine: {os.cpu_count()} cores, {platform.platform()}, Python {platform.python_version()}")
         print(f"clean build ({len(chapters)} notebooks executed): {clean:6.1f} s")
-        print(f"no-op rebuild:                         {noop:6.1f} s")
+        print(f"no-op rebuild:                         {noop:6.1f} s  ({100 * noop / clean:.1f} % of clean; "
+              f"pages re-read: {', '.join(_reread(noop_log)) or 'none'}; "
+              f"validation {'skipped' if 'validation skipped' in noop_log else 'RUN'})")
         print(f"rebuild after editing book/islands.md: {edited:6.1f} s  (re-executed: {', '.join(rerun) or 'none'})")
-        print("standalone execution (jupytext + nbclient):")
-        for chapter in sorted((repo / "book").glob("*.md")):
+        if standalone:
+            print("standalone execution (jupytext + nbclient):")
+        for chapter in sorted((repo / "book").glob("*.md")) if standalone else []:
             notebook = jupytext.read(chapter)
             start = time.perf_counter()
             NotebookClient(notebook, timeout=600, kernel_name="python3",

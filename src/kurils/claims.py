@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 
 from kurils import data, style
 from kurils.paths import book_root
@@ -577,9 +578,9 @@ def check(claims: pd.DataFrame, tables: dict[str, pd.DataFrame], values: dict, i
 # The page: badges, the ledger table, the chart
 # --------------------------------------------------------------------------------------------------
 
-def badge(verdict: str) -> str:
+def badge(verdict: str) -> Markup:
     """A verdict as a coloured label with its name in words (colour is never the only cue)."""
-    return (f'<span class="kurils-verdict" style="background:{VERDICT_COLOURS[verdict]};color:{BADGE_TEXT};'
+    return Markup(f'<span class="kurils-verdict" style="background:{VERDICT_COLOURS[verdict]};color:{BADGE_TEXT};'
             f'padding:0.1em 0.45em;border-radius:0.3em;white-space:nowrap;font-weight:600">'
             f'{VERDICT_LABELS[verdict]}</span>')
 
@@ -677,20 +678,22 @@ def row_label(ref: Ref, tables: dict[str, pd.DataFrame]) -> str:
     return _human(ref.key)
 
 
-def _ref_link(ref: Ref, index: BookIndex, tables: dict[str, pd.DataFrame]) -> str:
+def _ref_link(ref: Ref, index: BookIndex, tables: dict[str, pd.DataFrame]) -> Markup:
+    """HTML built here from escaped parts (Markup: kurils.text.table leaves it as HTML)."""
     import html
 
     if ref.kind == "doc":
         page = index.labels[ref.target]
-        return f'Chapter: <a href="{page}.html">{html.escape(index.titles[page])}</a>'
+        return Markup(f'Chapter: <a href="{html.escape(page, quote=True)}.html">{html.escape(index.titles[page])}</a>')
     if ref.kind == "fig":
         page = index.figures[ref.target]
         short = ref.target.removeprefix(f"fig-{page}-").replace("-", " ")
-        return f'<a href="{page}.html#{ref.target}">Figure: {html.escape(short)}</a> <small>({page} chapter)</small>'
+        return Markup(f'<a href="{html.escape(page, quote=True)}.html#{html.escape(ref.target, quote=True)}">Figure: '
+                      f'{html.escape(short)}</a> <small>({html.escape(page)} chapter)</small>')
     pages = index.loads.get(ref.target, [])
     label = html.escape(row_label(ref, tables))
     where = f' <small>(<code>{html.escape(ref.target)}</code>)</small>'
-    return (f'<a href="{pages[0]}.html">{label}</a>' if pages else label) + where
+    return Markup((f'<a href="{html.escape(pages[0], quote=True)}.html">{label}</a>' if pages else label) + where)
 
 
 def ledger_table(claims: pd.DataFrame, values: dict, index: BookIndex, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -703,12 +706,13 @@ def ledger_table(claims: pd.DataFrame, values: dict, index: BookIndex, tables: d
         refs = parse_evidence(row["evidence"])
         links = [_ref_link(ref, index, tables) for ref in refs]
         if str(row["note"]).startswith(OWN_SOURCE) or not refs:
-            links.append(f'<a href="{html.escape(row["source_url"], quote=True)}">{html.escape(row["source_title"])}</a>')
+            links.append(_source_link(row["source_title"], row["source_url"]))
         rows.append({
-            "Claim (paraphrased) and verdict": (f"<strong>{number}.</strong> {html.escape(row['claim'])}<br>"
-                                                f"{badge(row['verdict'])} <small>({KIND_LABELS[row['kind']]})</small>"),
-            "What the data show": html.escape(findings[row["id"]]),
-            "Evidence": "<br>".join(links),
+            "Claim (paraphrased) and verdict": Markup(
+                f"<strong>{number}.</strong> {html.escape(row['claim'])}<br>"
+                f"{badge(row['verdict'])} <small>({html.escape(KIND_LABELS[row['kind']])})</small>"),
+            "What the data show": findings[row["id"]],  # plain text: kurils.text.table escapes it
+            "Evidence": Markup("<br>").join(links),
         })
     return pd.DataFrame(rows)
 
@@ -740,10 +744,10 @@ def verdict_chart(claims: pd.DataFrame):
     return fig
 
 
-def _source_link(title: str, url: str) -> str:
-    import html
+def _source_link(title: str, url: str) -> Markup:
+    from kurils.text import link
 
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(title)}</a>'
+    return link(url, title)
 
 
 def area_table(values: dict, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -759,7 +763,7 @@ def area_table(values: dict, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for rid, total in sorted(values["chain_totals"].items(), key=lambda kv: kv[1]):
         basis = str(rf.at[rid, "basis"]).replace("_", " ")
         rows.append({"Whole": "The whole Kuril chain", "Area, km²": total,
-                     "Source of the area": f"{_source_link(rf.at[rid, 'source_title'], rf.at[rid, 'source_url'])} ({basis})",
+                     "Source of the area": _source_link(rf.at[rid, 'source_title'], rf.at[rid, 'source_url']) + f" ({basis})",
                      "Habomai + Shikotan, km²": values["two_km2"], "Share, %": values["chain_shares"][rid]})
     return pd.DataFrame(rows)
 

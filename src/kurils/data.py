@@ -55,8 +55,13 @@ class DataValidationError(ValueError):
         super().__init__(f"{len(problems)} data problem(s):\n  {shown}{more}")
 
 
-def _descriptor_path(root: Path | None) -> Path:
-    return (root or data_dir()) / "datapackage.json"
+def _data_root(root: Path | str | None) -> Path:
+    """The data folder as an absolute path: a relative ``root`` is taken from the working directory."""
+    return Path(root).expanduser().resolve() if root is not None else data_dir()
+
+
+def _descriptor_path(root: Path | str | None) -> Path:
+    return _data_root(root) / "datapackage.json"
 
 
 @lru_cache(maxsize=8)
@@ -168,11 +173,11 @@ def _package(path: Path, mtime_ns: int):
     return Package(str(path), basepath=str(path.parent))
 
 
-def validate(name: str, root: Path | None = None) -> pd.DataFrame:
+def validate(name: str, root: Path | str | None = None) -> pd.DataFrame:
     """Validate one table and return it typed; raise DataValidationError naming file, line, column."""
     from frictionless import FrictionlessException  # imported here: only validation needs it
 
-    ddir = root or data_dir()
+    ddir = _data_root(root)
     res = resource_descriptor(name, ddir)
     rel = f"data/{res['path']}"
     problems = _raw_problems(ddir / res["path"], rel)
@@ -198,24 +203,57 @@ def validate(name: str, root: Path | None = None) -> pd.DataFrame:
     return frame
 
 
-def load(name: str, root: Path | None = None) -> pd.DataFrame:
+def load(name: str, root: Path | str | None = None) -> pd.DataFrame:
     """Load a table by its name in ``datapackage.json`` (e.g. ``"islands"``), validated and typed.
 
     Integers become nullable ``Int64``, numbers ``Float64``, dates ``datetime64``; the column order is
-    the schema's. Raises :class:`DataValidationError` on any schema or book-rule violation.
+    the schema's. ``root`` is the data folder (default: the book's ``data/``); a relative path is
+    resolved against the working directory. Raises :class:`DataValidationError` on any schema or
+    book-rule violation.
     """
     return validate(name, root)
 
 
-def validate_all(root: Path | None = None) -> dict[str, int]:
-    """Validate every table; return rows per table, or raise one error listing all problems."""
-    problems: list[Problem] = []
+def _package_problems(ddir: Path) -> list[Problem]:
+    """Problems of the package as a whole (descriptor missing, not JSON, not a valid package): these
+    would otherwise repeat once for every table."""
+    from frictionless import FrictionlessException
+
+    path = _descriptor_path(ddir)
+    rel = "data/datapackage.json"
+    if not path.is_file():
+        return [Problem(rel, None, None, f"file is missing (looked for {path})")]
+    try:
+        names = table_names(ddir)
+    except json.JSONDecodeError as exc:
+        return [Problem(rel, exc.lineno, None, f"not valid JSON: {exc.msg}")]
+    except (KeyError, TypeError) as exc:
+        return [Problem(rel, None, None, f"not a data package: every resource needs a name ({exc})")]
+    if not names:
+        return [Problem(rel, None, None, "the package describes no tables")]
+    try:
+        _package(path, path.stat().st_mtime_ns)
+    except FrictionlessException as exc:
+        return [Problem(rel, None, None, str(exc))]
+    return []
+
+
+def validate_all(root: Path | str | None = None) -> dict[str, int]:
+    """Validate every table; return rows per table, or raise one error listing all problems.
+
+    ``root`` is the data folder (default: the book's ``data/``); a relative path is resolved against
+    the working directory. A problem of the package itself is reported once, not once per table.
+    """
+    ddir = _data_root(root)
+    problems: list[Problem] = _package_problems(ddir)
+    if problems:
+        raise DataValidationError(problems)
     counts: dict[str, int] = {}
-    for name in table_names(root):
+    for name in table_names(ddir):
         try:
-            counts[name] = len(validate(name, root))
+            counts[name] = len(validate(name, ddir))
         except DataValidationError as exc:
-            problems.extend(exc.problems)
+            problems.extend(p for p in exc.problems if p not in problems)
     if problems:
         raise DataValidationError(problems)
     return counts

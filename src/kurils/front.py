@@ -21,6 +21,7 @@ from functools import lru_cache
 from urllib.parse import urlparse
 
 import pandas as pd
+from markupsafe import Markup
 
 from kurils import data, economy, history, islands, legal, okhotsk, text
 
@@ -174,8 +175,7 @@ def host(url: str) -> str:
 
 
 def _link(url: str, label: str, title: str | None = None) -> str:
-    extra = f' title="{html.escape(title, quote=True)}"' if title else ""
-    return f'<a href="{html.escape(url, quote=True)}"{extra}>{html.escape(label)}</a>'
+    return text.link(url, label, title)
 
 
 def translation_label(row: pd.Series) -> str:
@@ -190,7 +190,7 @@ def translation_label(row: pd.Series) -> str:
     return ""
 
 
-def quote_html(row: pd.Series) -> str:
+def quote_html(row: pd.Series) -> Markup:
     """The quote as published (marked with its language), then the English rendering and whose it is."""
     lang = row["quote_lang"]
     out = f'<q lang="{html.escape(lang)}">{html.escape(row["quote"])}</q>'
@@ -201,19 +201,19 @@ def quote_html(row: pd.Series) -> str:
         out += f'<br><small><q lang="en">{html.escape(row["quote_en"])}</q> ({translation_label(row)})</small>'
     elif lang != "en":
         out += "<br><small>(no English rendering in the data; see the summary)</small>"
-    return out
+    return Markup(out)  # built from escaped parts: kurils.text.table keeps it as HTML
 
 
 def actor_table(statements_: pd.DataFrame, actor: str) -> pd.DataFrame:
     """One actor's statements for a page: when, who and where (linked to the source), the words, our summary."""
     rows = statements_[statements_["actor"] == actor]
     return pd.DataFrame({
-        "When and who": [f"<strong>{html.escape(date_label(d, p))}</strong><br>{html.escape(s)}<br>"
-                         f"<small>Source: {_link(u, host(u), t)}</small>"
+        "When and who": [Markup(f"<strong>{html.escape(date_label(d, p))}</strong><br>{html.escape(s)}<br>"
+                                f"<small>Source: {_link(u, host(u), t)}</small>")
                          for d, p, s, u, t in zip(rows["date"], rows["date_precision"], rows["speaker"],
                                                   rows["source_url"], rows["source_title"])],
         "In their words": [quote_html(r) for _, r in rows.iterrows()],
-        "In our words": [html.escape(s) + (" <small>(also in the legal chapter)</small>" if t == "legal_positions" else "")
+        "In our words": [Markup(html.escape(s) + (" <small>(also in the legal chapter)</small>" if t == "legal_positions" else ""))
                          for s, t in zip(rows["summary"], rows["table"])],
     })
 

@@ -21,7 +21,6 @@ Label placement: :func:`spread` moves labels apart along one axis with the least
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
@@ -886,8 +885,7 @@ def disagreements_table(population: pd.DataFrame, facts: pd.DataFrame, areas: pd
         "What": merged["group"].str.replace("_", " ").str.replace(" 1945", "", regex=False),
         "Date": [fmt_event_date(d, p) for d, p in zip(merged["as_of"], merged["as_of_precision"])],
         "Value": merged["value"].astype(float),
-        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
-                   for t, u in zip(merged["source_title"], merged["source_url"])],
+        "Source": [text.link(u, t) for t, u in zip(merged["source_title"], merged["source_url"])],
         "Kind of source": merged["basis"].str.replace("_", " "),
         "Shown": np.where(merged["shown"].fillna(False).astype(bool), "yes", "–"),
     })

@@ -18,6 +18,9 @@ import html
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
+
+from kurils.text import link
 
 #: The tables the chapter loads: its own five, Japan's official island areas, and the law-of-the-sea section's.
 TABLES = ["legal_instruments", "legal_effects", "legal_positions", "penalties", "precedents", "island_facts",
@@ -212,20 +215,20 @@ def instruments_table(instruments: pd.DataFrame) -> pd.DataFrame:
     def when(value) -> str:
         return fmt_date(value) if pd.notna(value) else "–"
 
-    def excerpt(row) -> str:
+    def excerpt(row) -> Markup:
         if not isinstance(row["excerpt"], str) or not row["excerpt"]:
-            return "<em>(no text seen; see note in the data)</em>"
+            return Markup("<em>(no text seen; see note in the data)</em>")
         language = LANGUAGES.get(row["excerpt_language"], "")
-        tag = f" <small>[{language}]</small>" if language and language != "English" else ""
-        return f"“{html.escape(row['excerpt'])}”{tag}"
+        tag = f" <small>[{html.escape(language)}]</small>" if language and language != "English" else ""
+        return Markup(f"“{html.escape(row['excerpt'])}”{tag}")
 
     rows = instruments.sort_values("date_signed", kind="stable", na_position="last")  # ties keep the table order
     return pd.DataFrame({
-        "Instrument": [html.escape(instrument_label(r, year=False)) for _, r in rows.iterrows()],
+        "Instrument": [instrument_label(r, year=False) for _, r in rows.iterrows()],  # text: the table escapes it
         "Signed or issued": [when(v) for v in rows["date_signed"]],
         "In force": [when(v) for v in rows["date_in_force"]],
         "Excerpt (verbatim)": [excerpt(r) for _, r in rows.iterrows()],
-        "What it does (our summary)": [html.escape(s) for s in rows["summary"]],
+        "What it does (our summary)": rows["summary"].to_list(),
         "Standing": rows["status"].str.replace("_", " ").to_list(),
     })
 
@@ -297,7 +300,7 @@ def readings_table(effects: pd.DataFrame, positions: pd.DataFrame, instruments: 
     def who(position_id: str) -> str:
         row = pos.loc[position_id]
         when = f", {pd.Timestamp(row['date']).year}" if pd.notna(row["date"]) else ""
-        return f"{html.escape(row['speaker'])}{when}"
+        return f"{row['speaker']}{when}"
 
     records = []
     for (instrument_id, reading, effect, position_id), group in diff.groupby(
@@ -305,7 +308,7 @@ def readings_table(effects: pd.DataFrame, positions: pd.DataFrame, instruments: 
         options = [o for o in OPTIONS if o in set(group["option"])]
         wording = group["wording"].iloc[0] if group["wording"].nunique() == 1 else "varies"
         records.append({
-            "Instrument": html.escape(instrument_label(instrument(instruments, instrument_id))),
+            "Instrument": instrument_label(instrument(instruments, instrument_id)),
             "Options": "; ".join(OPTIONS[o].split(":")[0] for o in options),
             "Wording": EFFECTS[wording][0] if wording in EFFECTS else wording,
             "Reading": READINGS[reading],
@@ -329,18 +332,17 @@ def positions_table(positions: pd.DataFrame, sides: list[str], topics: list[str]
             return "–"
         return fmt_date(row["date"], row["date_precision"] if isinstance(row["date_precision"], str) else "day")
 
-    def said(row) -> str:
+    def said(row) -> Markup:
         text = html.escape(row["summary"])
         if isinstance(row["excerpt"], str) and row["excerpt"]:
             text += f"<br><small>Quote: “{html.escape(row['excerpt'])}”</small>"
-        return text
+        return Markup(text)
 
     return pd.DataFrame({
-        "Who": [html.escape(s) for s in rows["speaker"]],
+        "Who": rows["speaker"].to_list(),
         "When": [when(r) for _, r in rows.iterrows()],
         "What they say (summary; quote verbatim)": [said(r) for _, r in rows.iterrows()],
-        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
-                   for u, t in zip(rows["source_url"], rows["source_title"])],
+        "Source": [link(u, t) for u, t in zip(rows["source_url"], rows["source_title"])],
     })
 
 
@@ -414,7 +416,7 @@ def precedents_table(precedents: pd.DataFrame) -> pd.DataFrame:
 
     split = {"about_half": "about half each (per source)"}
     return pd.DataFrame({
-        "Settlement": [html.escape(s) for s in precedents["instrument"]],
+        "Settlement": precedents["instrument"].to_list(),
         "Parties": precedents["parties"].to_list(),
         "Signed": [when(v) for v in precedents["date_signed"]],
         "In force": [when(v) for v in precedents["date_in_force"]],
@@ -422,8 +424,7 @@ def precedents_table(precedents: pd.DataFrame) -> pd.DataFrame:
         "To first party (km²)": precedents["area_to_a_km2"].astype(float).to_list(),
         "First party": precedents["party_a"].to_list(),
         "Split": [split.get(s, "–") if isinstance(s, str) else "–" for s in precedents["split_reported"]],
-        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
-                   for u, t in zip(precedents["source_url"], precedents["source_title"])],
+        "Source": [link(u, t) for u, t in zip(precedents["source_url"], precedents["source_title"])],
     })
 
 
@@ -485,14 +486,14 @@ TOPIC_GROUPS = {
 SIDES = {"japan": "Tokyo", "russia": "Moscow", "united_states": "Washington"}
 
 
-def _entry(row: pd.Series) -> str:
+def _entry(row: pd.Series) -> Markup:
     """One statement as HTML: our summary, then who and when (linked to the source), then the quote if any."""
     year = f", {pd.Timestamp(row['date']).year}" if pd.notna(row["date"]) else ""
-    link = f'<a href="{html.escape(row["source_url"], quote=True)}">{html.escape(row["speaker"])}{year}</a>'
+    cited = f'<a href="{html.escape(row["source_url"], quote=True)}">{html.escape(row["speaker"])}{year}</a>'
     quote = ""
     if isinstance(row["excerpt"], str) and row["excerpt"]:
         quote = f"<br><small>“{html.escape(row['excerpt'])}”</small>"
-    return f"{html.escape(row['summary'])} ({link}){quote}"
+    return Markup(f"{html.escape(row['summary'])} ({cited}){quote}")
 
 
 def side_by_side(positions: pd.DataFrame, sides: tuple[str, ...] = ("japan", "russia", "united_states")) -> pd.DataFrame:
@@ -503,6 +504,6 @@ def side_by_side(positions: pd.DataFrame, sides: tuple[str, ...] = ("japan", "ru
         record = {"Question": label}
         for side in sides:
             entries = [_entry(r) for _, r in rows[rows["side"] == side].iterrows()]
-            record[SIDES[side]] = "<br><br>".join(entries) if entries else "–"
+            record[SIDES[side]] = Markup("<br><br>").join(entries) if entries else "–"
         records.append(record)
     return pd.DataFrame.from_records(records)

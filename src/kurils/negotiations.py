@@ -11,6 +11,7 @@ import html
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 from matplotlib.patches import Patch
 
 from kurils import history, style
@@ -64,9 +65,12 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def _a(title: str, url: str) -> str:
-    """An HTML link for a page table (tables are rendered as HTML, so Markdown links would not work)."""
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(title)}</a>'
+def _a(title: str, url: str):
+    """An HTML link for a page table (tables are rendered as HTML, so Markdown links would not work); a
+    markupsafe.Markup of escaped parts, which kurils.text.table keeps as HTML (text added to it is escaped)."""
+    from kurils.text import link
+
+    return link(url, title)
 
 
 def leader_names(leaders: pd.DataFrame) -> dict[str, str]:
@@ -318,7 +322,7 @@ def proposals_table(proposals: pd.DataFrame, scenarios: pd.DataFrame) -> pd.Data
         for label, col in (("Timing", "timing"), ("Conditions", "conditions")):
             if isinstance(r[col], str):
                 parts.append(f"{label}: {html.escape(r[col])}.")
-        return " ".join(parts)
+        return Markup(" ".join(parts))  # every data part escaped above
     return pd.DataFrame({
         "When": [history.fmt_event_date(d, pr, short=True) for d, pr in zip(p["date"], p["date_precision"])],
         "Who": p["proposer"], "The formula": [terms(r) for _, r in p.iterrows()],

@@ -814,10 +814,11 @@ def join_and(items) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _link(title: str, url: str) -> str:
-    import html
+def _link(title: str, url: str):
+    """A source link (markupsafe.Markup, escaped parts): kurils.text.table keeps it as HTML."""
+    from kurils.text import link
 
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(title)}</a>'
+    return link(url, title)
 
 
 #: How the submarine counts of region_facts read in a table.

@@ -13,9 +13,11 @@ import re
 from pathlib import Path
 
 import pandas as pd
+from markupsafe import Markup
 import yaml
 
 from kurils import sources
+from kurils.text import link
 from kurils.paths import book_root
 
 #: Parts of ``_toc.yml`` whose pages are chapters (the Reference part is back matter).
@@ -247,12 +249,11 @@ def weak_rows(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def weak_rows_display(weak: pd.DataFrame) -> pd.DataFrame:
     """The weak rows as a page table: table and row, kind, linked source, reason."""
     return pd.DataFrame({
-        "Table and row": [f"{html.escape(t)}<br><small>{html.escape(r)}</small>"
+        "Table and row": [Markup(f"{html.escape(t)}<br><small>{html.escape(r)}</small>")
                           for t, r in zip(weak["table"], weak["row"])],
         "Kind": weak["source_kind"].map(sources.KIND_LABELS),
-        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(h)}</a>'
-                   for h, u in zip(weak["host"], weak["source_url"])],
-        "Reason (the row's note)": [html.escape(r) if r else "– (no note yet)" for r in weak["reason"]],
+        "Source": [link(u, h) for h, u in zip(weak["host"], weak["source_url"])],
+        "Reason (the row's note)": [r if r else "– (no note yet)" for r in weak["reason"]],  # text: escaped by the table
     }).reset_index(drop=True)
 
 

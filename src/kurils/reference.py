@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import html
 
 import pandas as pd
 
-from kurils import data
+from kurils import data, text
 
 #: Tables that name places, and how their columns map onto the gazetteer's.
 GAZETTEER_SOURCES = {
@@ -58,7 +57,6 @@ def gazetteer_display(gaz: pd.DataFrame) -> pd.DataFrame:
         "Kind": gaz["kind"],
         "Latitude": [coord(v, "N", "S") for v in gaz["lat"]],
         "Longitude": [coord(v, "E", "W") for v in gaz["lon"]],
-        "In": [f'<a href="{CHAPTER_OF[t]}.html">{CHAPTER_OF[t]}</a>' for t in gaz["table"]],
-        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
-                   for t, u in zip(gaz["source_title"], gaz["source_url"])],
+        "In": [text.link(f"{CHAPTER_OF[t]}.html", CHAPTER_OF[t]) for t in gaz["table"]],
+        "Source": [text.link(u, t) for t, u in zip(gaz["source_title"], gaz["source_url"])],
     })

@@ -22,6 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
+from markupsafe import Markup
 from pyproj import Transformer
 import shapely
 from shapely import voronoi_polygons
@@ -612,10 +613,11 @@ SITE_WORDS = {"to_japan": "to Japan", "stays_russian": "stays Russian", "cannot_
 CONTROL_WORDS = {"russian": "Russian", "divided": "divided", "japanese": "Japanese"}
 
 
-def _link(title: str, url: str) -> str:
-    import html
+def _link(title: str, url: str):
+    """A source link (markupsafe.Markup, escaped parts): kurils.text.table keeps it as HTML."""
+    from kurils.text import link
 
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(title)}</a>'
+    return link(url, title)
 
 
 def land_words(row, islands_table: pd.DataFrame, etorofu_share_pct: float | None = None) -> str:
@@ -637,7 +639,7 @@ def options_table(scenarios: pd.DataFrame, islands_table: pd.DataFrame, official
         "What it means": scenarios["description"].to_list(),
         "Land to Japan": [land_words(r, islands_table, official.at[r["id"], "etorofu_share_pct"])
                           for _, r in scenarios.iterrows()],
-        "Basis (source)": [f"{b} ({_link(t, u)})" for b, t, u in
+        "Basis (source)": [Markup("{} ({})").format(b, _link(t, u)) for b, t, u in  # b escaped by format
                            zip(scenarios["basis"], scenarios["source_title"], scenarios["source_url"])],
         "Id": scenarios["id"].to_list(),
     })

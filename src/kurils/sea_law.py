@@ -298,8 +298,9 @@ def wide_table(table: pd.DataFrame, scenarios: pd.DataFrame, labels: dict[str, s
 
 def articles_table(law: pd.DataFrame) -> pd.DataFrame:
     """The page's table of data/sea_law.csv: article and heading, the excerpt (or a summary), a short source link."""
-    import html
     import re
+
+    from kurils.text import link
 
     def short(title: str) -> str:
         m = re.search(r"p\. 1340-\((\d+)\)", title)
@@ -312,6 +313,5 @@ def articles_table(law: pd.DataFrame) -> pd.DataFrame:
         "Article": [f"{a} — {h}" for a, h in zip(law["article"], law["heading"])],
         "Text": [f"“{e}” ({lang})" if isinstance(e, str) and e else f"Summary: {s}"
                  for e, lang, s in zip(law["excerpt"], law["excerpt_language"], law["summary"])],
-        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(short(t))}</a>'
-                   for t, u in zip(law["source_title"], law["source_url"])],
+        "Source": [link(u, short(t)) for t, u in zip(law["source_title"], law["source_url"])],
     })

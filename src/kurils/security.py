@@ -238,10 +238,11 @@ def source_label(title: str) -> str:
     return re.sub(r",\s*\d{4}(-\d{2}){0,2}$", "", inner).strip() or "source"
 
 
-def _anchor(label: str, url: str) -> str:
-    import html
+def _anchor(label: str, url: str):
+    """A source link (markupsafe.Markup of escaped parts: kurils.text.table keeps it as HTML)."""
+    from kurils.text import link
 
-    return f'<a href="{html.escape(url, quote=True)}">{html.escape(label)}</a>'
+    return link(url, label)
 
 
 

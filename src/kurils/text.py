@@ -3,14 +3,22 @@
 Chapters glue values with :func:`glue_value` and paste them with ``{glue:text}`` (numbers, with a
 format spec such as ``:,.0f``) or glue ready-made phrases with :func:`glue_phrase` and paste them
 with ``{glue:md}``.
+
+**Data text is text.** :func:`table` escapes every cell, header and caption, so a row holding
+``<script>`` or a markdown link shows those characters instead of becoming markup. The only HTML
+that reaches a page is built by code: :func:`link` and :func:`html` return
+:class:`markupsafe.Markup`, which the escaping leaves alone, and every piece of data inside them
+goes through :func:`html.escape` first. :func:`md_escape` does the same for data text glued into
+markdown with :func:`glue_phrase`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import html
+import html as _html
 
 import pandas as pd
+from markupsafe import Markup
 
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December"]
@@ -73,13 +81,48 @@ def glue_phrase(name: str, text: str) -> None:
     glue(name, Markdown(text), display=False)
 
 
+def html(markup: str) -> Markup:
+    """Mark a string built by code as HTML that :func:`table` passes through unescaped.
+
+    Only for strings whose data parts were escaped with :func:`html.escape` (or come from
+    :func:`link`); never for data text itself.
+    """
+    return Markup(markup)
+
+
+def link(url: str, label: str, title: str | None = None) -> Markup:
+    """``<a href="url">label</a>`` with the URL, label and optional title escaped (safe in a table)."""
+    extra = f' title="{html_escape(title, quote=True)}"' if title else ""
+    return Markup(f'<a href="{html_escape(url, quote=True)}"{extra}>{html_escape(label)}</a>')
+
+
+def html_escape(value, quote: bool = True) -> str:
+    """:func:`html.escape` for any value (numbers and missing values become their text)."""
+    return _html.escape(str(value), quote=quote)
+
+
+_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~"
+
+
+def md_escape(value) -> str:
+    """Data text for a markdown phrase (:func:`glue_phrase`): markdown and HTML characters are
+    backslash-escaped, so ``[x](http://…)`` or ``<b>`` in a data cell shows as typed."""
+    text = str(value)
+    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+
+
 def table(frame: pd.DataFrame, *, formats: dict | None = None, uid: str, caption: str | None = None):
-    """An HTML table for a page: no index, fixed number formats, stable ids (deterministic HTML)."""
+    """An HTML table for a page: no index, fixed number formats, stable ids (deterministic HTML).
+
+    Every cell, column header and the caption are HTML-escaped, except values that are
+    :class:`markupsafe.Markup` (built by :func:`link` / :func:`html` from escaped parts).
+    """
     styler = frame.style.hide(axis="index").set_uuid(uid).set_table_attributes('class="kurils-table"')
+    styler = styler.format(escape="html", na_rep="–").format_index(escape="html", axis=1)
     if formats:
-        styler = styler.format(formats, na_rep="–")
+        styler = styler.format(formats, na_rep="–", escape="html")
     if caption:
-        styler = styler.set_caption(caption)
+        styler = styler.set_caption(caption if isinstance(caption, Markup) else html_escape(caption, quote=False))
     return styler
 
 
@@ -90,8 +133,7 @@ def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
     cols = ["source_title", "source_url", "source_kind", "accessed"]
     rows = pd.concat([f[cols] for f in frames]).drop_duplicates().sort_values(["source_title", "source_url"])
     return pd.DataFrame({
-        "Source": [f'<a href="{html.escape(u, quote=True)}">{html.escape(t)}</a>'
-                   for t, u in zip(rows["source_title"], rows["source_url"])],
+        "Source": [link(u, t) for t, u in zip(rows["source_title"], rows["source_url"])],
         "Kind": rows["source_kind"].map(KIND_LABELS).to_list(),
         "Read on": rows["accessed"].dt.strftime("%Y-%m-%d").to_list(),
     })

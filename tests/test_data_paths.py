@@ -1,0 +1,103 @@
+"""kurils.data with relative data folders, and package-level errors reported once (issue 18)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kurils import data
+from kurils.data import DataValidationError
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    dest = tmp_path / "data"
+    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("geo"))
+    return dest
+
+
+@pytest.fixture()
+def in_dir():
+    """Run a block with another working directory, restoring it afterwards."""
+    old = Path.cwd()
+
+    def enter(path: Path) -> None:
+        os.chdir(path)
+
+    yield enter
+    os.chdir(old)
+
+
+def test_validate_all_and_load_accept_a_relative_data_folder(data_copy, in_dir):
+    in_dir(data_copy.parent)
+    counts = data.validate_all(Path("data"))
+    assert counts == data.validate_all(data_copy)
+    assert data.validate_all("data") == counts  # a str works as well
+    islands = data.load("islands", Path("data"))
+    assert len(islands) == counts["islands"]
+
+
+def test_relative_path_from_a_subfolder(data_copy, in_dir):
+    (data_copy.parent / "book").mkdir()
+    in_dir(data_copy.parent / "book")
+    assert len(data.load("islands", Path("../data"))) == len(data.load("islands", data_copy))
+
+
+def test_an_edit_in_a_relative_copy_is_seen(data_copy, in_dir):
+    in_dir(data_copy.parent)
+    path = data_copy / "islands.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    lat = rows[0].index("lat")
+    rows[2][lat] = "north"  # line 3 of the file
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    with pytest.raises(DataValidationError) as info:
+        data.validate_all(Path("data"))
+    assert 'data/islands.csv, line 3, column "lat"' in str(info.value)
+
+
+def test_a_missing_package_is_reported_once(tmp_path, in_dir):
+    (tmp_path / "data").mkdir()
+    in_dir(tmp_path)
+    with pytest.raises(DataValidationError) as info:
+        data.validate_all(Path("data"))
+    assert len(info.value.problems) == 1
+    assert "data/datapackage.json" in str(info.value) and "missing" in str(info.value)
+    assert str(tmp_path / "data" / "datapackage.json") in str(info.value)
+    assert "data/data/" not in str(info.value)
+
+
+def test_a_descriptor_that_is_not_json_is_reported_once_with_its_line(data_copy):
+    path = data_copy / "datapackage.json"
+    path.write_text(path.read_text(encoding="utf-8").replace('"resources"', '"resources" oops', 1), encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        data.validate_all(data_copy)
+    assert len(info.value.problems) == 1
+    problem = info.value.problems[0]
+    assert problem.file == "data/datapackage.json" and problem.line is not None
+    assert "not valid JSON" in problem.message
+
+
+def test_an_invalid_package_is_reported_once_not_per_table(data_copy):
+    path = data_copy / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    package["resources"][0]["schema"]["fields"][0]["type"] = "no-such-type"
+    path.write_text(json.dumps(package, ensure_ascii=False, indent=2), encoding="utf-8")
+    with pytest.raises(DataValidationError) as info:
+        data.validate_all(data_copy)
+    messages = [str(p) for p in info.value.problems]
+    assert len(messages) == len(set(messages)), "a problem was reported more than once"
+    assert len(messages) < len(package["resources"]), messages
+
+
+def test_load_of_an_unknown_table_names_the_known_ones(data_copy):
+    with pytest.raises(KeyError, match="islands"):
+        data.load("no_such_table", data_copy)
