@@ -42,7 +42,7 @@ WEAK_KINDS = ("encyclopaedia", "other")
 #: The targets of the sources issue: shares of all rows.
 TARGET_STRONG_MIN = 0.60
 TARGET_WEAK_MAX = 0.10
-#: What the data holds now (version 0.2.0, measured when the re-sourcing of December 2026 landed):
+#: What the data holds now (measured when the re-sourcing of December 2026 landed):
 #: the shares may not fall back below these while the targets above are still missed.
 FLOOR_STRONG_MIN = 0.46
 FLOOR_WEAK_MAX = 0.17
