@@ -7,8 +7,8 @@ with ``{glue:md}``.
 **Data text is text.** :func:`table` escapes every cell, header and caption, so a row holding
 ``<script>`` or a markdown link shows those characters instead of becoming markup. The only HTML
 that reaches a page is built by code: :func:`link` and :func:`html` return
-:class:`markupsafe.Markup`, which the escaping leaves alone, and every piece of data inside them
-goes through :func:`html.escape` first. :func:`md_escape` does the same for data text glued into
+``markupsafe.Markup``, which the escaping leaves alone, and every piece of data inside them
+goes through ``html.escape`` first. :func:`md_escape` does the same for data text glued into
 markdown with :func:`glue_phrase`.
 """
 
@@ -84,7 +84,7 @@ def glue_phrase(name: str, text: str) -> None:
 def html(markup: str) -> Markup:
     """Mark a string built by code as HTML that :func:`table` passes through unescaped.
 
-    Only for strings whose data parts were escaped with :func:`html.escape` (or come from
+    Only for strings whose data parts were escaped with ``html.escape`` (or come from
     :func:`link`); never for data text itself.
     """
     return Markup(markup)
@@ -97,7 +97,7 @@ def link(url: str, label: str, title: str | None = None) -> Markup:
 
 
 def html_escape(value, quote: bool = True) -> str:
-    """:func:`html.escape` for any value (numbers and missing values become their text)."""
+    """``html.escape`` for any value (numbers and missing values become their text)."""
     return _html.escape(str(value), quote=quote)
 
 
@@ -115,7 +115,7 @@ def table(frame: pd.DataFrame, *, formats: dict | None = None, uid: str, caption
     """An HTML table for a page: no index, fixed number formats, stable ids (deterministic HTML).
 
     Every cell, column header and the caption are HTML-escaped, except values that are
-    :class:`markupsafe.Markup` (built by :func:`link` / :func:`html` from escaped parts).
+    ``markupsafe.Markup`` (built by :func:`link` / :func:`html` from escaped parts).
     """
     styler = frame.style.hide(axis="index").set_uuid(uid).set_table_attributes('class="kurils-table"')
     styler = styler.format(escape="html", na_rep="–").format_index(escape="html", axis=1)
