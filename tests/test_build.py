@@ -184,6 +184,8 @@ def test_no_page_shows_escaped_markup_as_text(site):
     """The flip side of escaping: HTML that code built on purpose (links, line breaks) is not shown as
     text because a cell lost its Markup marking on the way."""
     for page in html_pages(site):
+        if "_modules" in page.relative_to(site).parts:
+            continue  # the API's source listings show code, where escaped tags are meant
         text = page.read_text(encoding="utf-8")
         for tag in ("&lt;a href=", "&lt;br&gt;", "&lt;small&gt;", "&lt;strong&gt;", "&lt;q lang="):
             assert tag not in text, f"{page.name}: {tag}"

@@ -60,14 +60,17 @@ def fields(name: str) -> pd.DataFrame:
 
 
 def catalogue_display(cat: pd.DataFrame, *, base: str = f"../{PUBLISHED_DIR}") -> pd.DataFrame:
-    """The catalogue as a page table; the only HTML is the download link, built here with escaping."""
+    """The catalogue as a page table; the only HTML is the download link (built here from escaped parts
+    and marked as HTML for :func:`kurils.text.table`, which escapes every other cell)."""
+    from kurils import text
+
     return pd.DataFrame({
-        "Download": [f'<a href="{html.escape(base + "/" + f, quote=True)}" download>{html.escape(f)}</a>'
+        "Download": [text.html(f'<a href="{html.escape(base + "/" + f, quote=True)}" download>{html.escape(f)}</a>')
                      for f in cat["file"]],
-        "What it holds": cat["title"].map(html.escape),
+        "What it holds": cat["title"],          # data text: kurils.text.table escapes it
         "Rows": cat["rows"],
         "Sources": cat["sources"],
-        "Kinds of source": cat["kind_mix"].map(html.escape),
+        "Kinds of source": cat["kind_mix"],
     })
 
 

@@ -479,4 +479,5 @@ def opinion_chart(settlement_polls: pd.DataFrame, polls: pd.DataFrame):
             ax.spines[side].set_visible(False)
     axes[-1].set_xlim(0, 105)
     axes[-1].set_xlabel("Share of respondents (%)")
+    fig.subplots_adjust(left=0.33, right=0.97)  # answer labels inside the figure's width (see matrix_chart)
     return fig

@@ -150,7 +150,8 @@ def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     for module in public_modules():
         blocks.append(f"## `{module}`\n\n```{{eval-rst}}\n.. automodule:: {module}\n   :members:\n"
                       f"   :member-order: bysource\n```\n")
-    source[0] = source[0].replace(API_PLACEHOLDER, "\n".join(blocks))
+    # the reference is for the site (with [source] links); the printed book keeps the page's introduction
+    source[0] = source[0].replace(API_PLACEHOLDER, "````{only} html\n" + "\n".join(blocks) + "````\n")
 
 
 def setup(app: Sphinx) -> dict:
