@@ -150,13 +150,25 @@ def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     for module in public_modules():
         blocks.append(f"## `{module}`\n\n```{{eval-rst}}\n.. automodule:: {module}\n   :members:\n"
                       f"   :member-order: bysource\n```\n")
-    # the reference is for the site (with [source] links); the printed book keeps the page's introduction
-    source[0] = source[0].replace(API_PLACEHOLDER, "````{only} html\n" + "\n".join(blocks) + "````\n")
+    app.env.kurils_api_builder = app.builder.name  # the page's content depends on the builder (below)
+    if app.builder.name == "simplepdf":
+        # the reference is for the site, with [source] links; the printed book says where to find it
+        source[0] = source[0].replace(API_PLACEHOLDER, "The reference itself is on the book's website.\n")
+        return
+    source[0] = source[0].replace(API_PLACEHOLDER, "\n".join(blocks))
+
+
+def _api_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    """Re-read the API page when the builder differs from the one that last read it: HTML and PDF
+    share the doctrees, and the page's content differs between them."""
+    last = getattr(env, "kurils_api_builder", None)
+    return ["book/api"] if "book/api" in env.found_docs and last not in (None, app.builder.name) else []
 
 
 def setup(app: Sphinx) -> dict:
     """Register the extension's event handlers with Sphinx."""
     app.connect("source-read", _on_source_read)
+    app.connect("env-get-outdated", _api_outdated)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("build-finished", _on_build_finished)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
