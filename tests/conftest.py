@@ -127,3 +127,19 @@ def offline_build(request) -> BackgroundBuild:
     if build is None:  # collected by another route: start it now
         build = request.config._kurils_offline = BackgroundBuild(OFFLINE_COMMAND)
     return build
+
+
+# Every table of the data package and the source kind of every row, loaded once for the session
+# (the sources and quality tests share them; a test module's own ``tables`` fixture takes precedence).
+@pytest.fixture(scope="session")
+def tables():
+    from kurils import data
+
+    return {name: data.load(name) for name in data.table_names()}
+
+
+@pytest.fixture(scope="session")
+def kinds(tables):
+    from kurils import sources
+
+    return sources.kind_table(tables)

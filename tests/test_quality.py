@@ -15,16 +15,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return {name: data.load(name) for name in data.table_names()}
-
-
-@pytest.fixture(scope="module")
-def kinds(tables) -> pd.DataFrame:
-    return sources.kind_table(tables)
-
-
-@pytest.fixture(scope="module")
 def chapters() -> dict[str, list[str]]:
     return quality.chapter_tables()
 

@@ -9,16 +9,6 @@ import pytest
 from kurils import data, sources
 
 
-@pytest.fixture(scope="module")
-def tables() -> dict[str, pd.DataFrame]:
-    return {name: data.load(name) for name in data.table_names()}
-
-
-@pytest.fixture(scope="module")
-def kinds(tables) -> pd.DataFrame:
-    return sources.kind_table(tables)
-
-
 def _located(tables, problems_by_table) -> list[str]:
     out = []
     for name, problems in problems_by_table.items():
