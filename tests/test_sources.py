@@ -131,3 +131,20 @@ def test_the_loader_rejects_a_blocked_host_naming_file_line_and_column(tmp_path)
     with pytest.raises(data.DataValidationError) as err:
         data.load("islands", root)
     assert 'data/islands.csv, line 3, column "source_url": host wikimili.com may not be cited' in str(err.value)
+
+
+def test_no_link_in_the_prose_points_at_a_blocked_host():
+    """The chapters' own links obey the same rule as the data rows: no mirror, staging host or
+    aggregator (a staging copy of a journal page and an aggregator repost were once linked)."""
+    import re
+    from pathlib import Path
+
+    link = re.compile(r"https?://[^\s)>\]\"'`]+")
+    found = []
+    for page in sorted(Path(__file__).resolve().parents[1].glob("book/*.md")):
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), start=1):
+            for url in link.findall(line):
+                reason = sources.blocked_reason(url)
+                if reason:
+                    found.append(f"{page.name}:{number}: {url} ({reason})")
+    assert not found, "\n".join(found)
