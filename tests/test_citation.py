@@ -37,3 +37,47 @@ def test_citation_strings_carry_title_version_and_year():
 def test_book_config_carries_the_same_version():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
     assert config["release"] == config["version"] == meta.citation()["version"]
+
+
+def _config_with_addresses(tmp_path: Path) -> Path:
+    """A copy of the book's _config.yml with the public addresses filled as the publishing workflow does."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("set_public_address", ROOT / "scripts" / "set_public_address.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    (tmp_path / "_config.yml").write_text(
+        script.set_addresses((ROOT / "_config.yml").read_text(encoding="utf-8"),
+                             repository="https://github.com/example/kurils-book",
+                             baseurl="https://example.github.io/kurils-book"), encoding="utf-8")
+    return tmp_path
+
+
+def test_the_clone_address_comes_from_the_one_repository_setting(tmp_path):
+    root = _config_with_addresses(tmp_path)
+    config = yaml.safe_load((root / "_config.yml").read_text())
+    assert config["repository"]["url"] == "https://github.com/example/kurils-book"
+    assert config["html"]["baseurl"] == "https://example.github.io/kurils-book/"
+    assert meta.clone_command(root) == "git clone https://github.com/example/kurils-book kurils-book && cd kurils-book"
+    # Unset (a local build), the intro says where to set it instead of inventing an address.
+    assert "set repository.url in _config.yml" in meta.clone_command(ROOT) or meta.repository_url(ROOT)
+
+
+def test_the_address_script_refuses_what_is_not_an_https_address(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "_config.yml").write_text((ROOT / "_config.yml").read_text(encoding="utf-8"), encoding="utf-8")
+    run = subprocess.run([sys.executable, str(ROOT / "scripts" / "set_public_address.py"), "--config",
+                          str(tmp_path / "_config.yml"), "--repository", "git@github.com:x/y.git"],
+                         capture_output=True, text=True)
+    assert run.returncode != 0 and "https://" in run.stderr
+
+
+def test_public_and_pdf_urls_appear_in_the_meta_tags_only_when_the_site_address_is_known():
+    without = dict(meta.highwire_tags("Islands"))
+    assert "citation_public_url" not in without and "citation_pdf_url" not in without
+    tags = dict(meta.highwire_tags("Islands", page_url="https://example.github.io/kurils-book/book/islands.html",
+                                   pdf_url="https://example.github.io/kurils-book/kurils-book.pdf"))
+    assert tags["citation_public_url"].endswith("/book/islands.html")
+    assert tags["citation_pdf_url"].endswith("/kurils-book.pdf")

@@ -74,7 +74,7 @@ def _chapter_footer(app: Sphinx, pagename: str, title: str) -> str:
         links.append(f'<a href="{up}{NOTEBOOK_DIR}/{stem}.ipynb" download>notebook with outputs (.ipynb)</a>')
     if (Path(app.srcdir) / f"{pagename}.md").exists():
         links.append(f'<a href="{up}{NOTEBOOK_DIR}/{stem}.md" download>source (.md)</a>')
-    apa = meta.apa_chapter(title)
+    apa = meta.apa_chapter(title, url=_public_url(app, pagename))
     apa_html = html.escape(apa).replace("*", "")  # the book title is italic below
     book_title = html.escape(meta.citation()["title"])
     apa_html = apa_html.replace(book_title, f"<em>{book_title}</em>", 1)
@@ -83,6 +83,12 @@ def _chapter_footer(app: Sphinx, pagename: str, title: str) -> str:
     if links:
         parts.append('<p class="kurils-downloads"><strong>Download this chapter:</strong> ' + " · ".join(links) + "</p>")
     return '<div class="kurils-chapter-footer">' + "".join(parts) + "</div>"
+
+
+def _public_url(app: Sphinx, pagename: str, suffix: str = ".html") -> str | None:
+    """The page's public address, when the site's (html_baseurl, set by the publishing workflow) is known."""
+    base = (app.config.html_baseurl or "").rstrip("/")
+    return f"{base}/{pagename}{suffix}" if base else None
 
 
 def _executed(app: Sphinx, pagename: str) -> Path | None:
@@ -96,9 +102,8 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
     if doctree is None or pagename in NOT_CHAPTERS:
         return
     title = _page_title(context)
-    base = (app.config.html_baseurl or "").rstrip("/")
-    page_url = f"{base}/{pagename}.html" if base else None
-    pdf_url = f"{base}/kurils-book.pdf" if base else None
+    page_url = _public_url(app, pagename)
+    pdf_url = _public_url(app, "kurils-book", ".pdf")   # the workflow publishes the PDF at the site's root
     tags = "".join(f'<meta name="{name}" content="{html.escape(value, quote=True)}" />\n'
                    for name, value in meta.highwire_tags(title, page_url=page_url, pdf_url=pdf_url))
     context["metatags"] = context.get("metatags", "") + tags
