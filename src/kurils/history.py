@@ -1054,6 +1054,12 @@ def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
     jt = pop[(pop["group"] == "japanese_residents_1945") & (pop["basis"] == "press")]
     k["jt_1945"] = jt["value"].iloc[0]
 
+    # the exercises: bilateral events in five-year periods, and the share alive on the press's 1945 count
+    five = bilateral_by_period(tl, years=5)
+    k.update({"bil5_busiest": five["total"].idxmax(), "bil5_busiest_n": int(five["total"].max()),
+              "bil5_empty": int((five["total"] == 0).sum()), "bil5_periods": len(five),
+              "alive_last_share_press": float(alive_share(pop, baseline="press")["share_alive_pct"].iloc[-1])})
+
     russian = russian_admin_population(pop, facts)
     for year in [2015, 2016, 2018]:
         k[f"three_{year}"] = place_value(russian, "northern_territories", f"{year}-01-01")

@@ -166,11 +166,16 @@ CHAIN = ("Kuril Islands", "land_area")
 
 def chain_totals(region_facts: pd.DataFrame) -> pd.DataFrame:
     """Every sourced land area of the whole Kuril chain (region_facts rows), by row id, smallest first."""
-    rows = region_facts[(region_facts["subject"] == CHAIN[0]) & (region_facts["metric"] == CHAIN[1])]
+    rows = chain_rows(region_facts)
     if rows.empty:
         raise LookupError("no sourced land area of the whole Kuril chain in region_facts")
     out = rows.set_index("id")[["value", "source_title", "source_kind"]].rename(columns={"value": "chain_km2"})
     return out.sort_values("chain_km2")
+
+
+def chain_rows(region_facts: pd.DataFrame) -> pd.DataFrame:
+    """The region_facts rows behind :func:`chain_totals`, all columns (for the page's list of sources)."""
+    return region_facts[(region_facts["subject"] == CHAIN[0]) & (region_facts["metric"] == CHAIN[1])]
 
 
 def chain_share(facts: pd.DataFrame, region_facts: pd.DataFrame, *, total: str = "kuril_land_area") -> pd.DataFrame:

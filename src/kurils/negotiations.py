@@ -409,7 +409,24 @@ def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
     """Every number and date the chapter states, computed from the tables, and the page's currency line."""
     from kurils import text
 
-    return {"current_to": text.data_current_to(*(t[n] for n in OWN_TABLES)), **_numbers(t)}
+    return {"current_to": text.data_current_to(*(t[n] for n in OWN_TABLES)), **_numbers(t), **_exercise_numbers(t)}
+
+
+def _exercise_numbers(t: dict[str, pd.DataFrame]) -> dict:
+    """What the exercises' solutions state: meetings in person by host country (the USSR or Russia, Japan,
+    a third country), meetings by decade, and the answers to MOFA's commissioned Russian poll of 2019."""
+    meetings, leaders = t["meetings"], t["leaders"]
+    host = meetings_by(meetings, leaders, by="host_country", in_person=True)["total"]
+    decade = meetings_by(meetings, leaders)["total"]
+    mofa = poll_answers(t["settlement_polls"], t["polls"], question="mofa_ru_belonging").set_index("answer")["share_pct"]
+    return {
+        "host_moscow_side": int(host.reindex(["SU", "RU"], fill_value=0).sum()), "host_japan": int(host.get("JP", 0)),
+        "host_third": int(host.drop(["SU", "RU", "JP", "not recorded"], errors="ignore").sum()),
+        "busiest_decade": decade.idxmax(), "busiest_decade_n": int(decade.max()),
+        "mofa_ru_agree": float(mofa["should be agreed between the two countries"]),
+        "mofa_ru_russia": float(mofa["belong to Russia and always will"]),
+        "mofa_ru_japan": float(mofa["belong to Japan"]),
+    }
 
 
 def _numbers(t: dict[str, pd.DataFrame]) -> dict:
