@@ -294,3 +294,12 @@ def test_poll_answers_for_every_question(t):
     assert str(older["fieldwork"].iloc[0]) == "2016-05-01"
     with pytest.raises(KeyError):
         N.poll_answers(spolls, polls, question="no_such_poll")
+
+
+def test_exercise_numbers_add_up(t):
+    k = N.key_numbers(t)
+    in_person = N.meetings_by(t["meetings"], t["leaders"], by="host_country", in_person=True)
+    assert k["host_moscow_side"] + k["host_japan"] + k["host_third"] == in_person["total"].sum()
+    assert k["host_moscow_side"] > k["host_japan"] > 0
+    assert k["mofa_ru_russia"] + k["mofa_ru_agree"] + k["mofa_ru_japan"] <= 100
+    assert k["busiest_decade"].endswith("0s") and k["busiest_decade_n"] <= k["n_meetings"]
