@@ -459,14 +459,17 @@ def k():
 
 
 def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
+    from kurils import course
+
     names = prose_glue_names("history")
     assert len(names) > 100
-    assert names <= set(k), sorted(names - set(k))
+    computed = set(k) | set(course.key_numbers("history"))
+    assert names <= computed, sorted(names - computed)
 
 
 def test_the_chapter_glues_its_key_numbers_in_one_call():
     source = (BOOK / "history.md").read_text(encoding="utf-8")
-    assert "text.glue_all(history.key_numbers(t))" in source
+    assert re.search(r"text\.glue_all\(history\.key_numbers\(t\)( \| course\.key_numbers\(\"history\"\))?\)", source)
     assert "glue_value" not in source and "glue_phrase" not in source and "glue_events" not in source
     assert first_cell_lines("history") <= 10
 
@@ -484,3 +487,34 @@ def test_key_numbers_on_the_real_data(t, k):
     assert k["alive_last_share"] == pytest.approx(100 * k["alive_last"] / k["residents_1945"])
     assert k["three_2018"] > k["three_2016"]
     assert k["reg_lgap_years"] > k["reg_gap_years"] > 0
+
+
+# --------------------------------------------------------------------------------------- exercises
+
+def test_bilateral_by_period_adds_up_to_the_chapter_count(t, k):
+    tl = t["timeline"]
+    table = history.bilateral_by_period(tl)
+    assert table["total"].sum() == k["n_bilateral_postwar"]
+    assert (table[["summit", "declaration", "treaty"]].sum(axis=1) == table["total"]).all()
+    assert table.index[0].startswith("Sep 1945")
+    five = history.bilateral_by_period(tl, years=5)
+    assert len(five) > len(table) and five["total"].sum() == table["total"].sum()
+    since_1991 = history.bilateral_by_period(tl, start="1991-12-26")
+    assert 0 < since_1991["total"].sum() < table["total"].sum()
+    summits = history.bilateral_by_period(tl, categories=("summit",))
+    assert list(summits.columns) == ["summit", "total"]
+    with pytest.raises(ValueError):
+        history.bilateral_by_period(tl, years=0)
+
+
+def test_alive_share_on_either_1945_count(t, k):
+    pop = t["population"]
+    official = history.alive_share(pop)
+    assert official["residents_1945"].iloc[0] == k["residents_1945"] == 17291
+    assert official["share_alive_pct"].iloc[-1] == pytest.approx(k["alive_last_share"])
+    assert official["alive"].iloc[-1] == k["alive_last"]
+    press = history.alive_share(pop, baseline="press")
+    assert press["residents_1945"].iloc[0] == k["jt_1945"]
+    assert (press["share_alive_pct"] < official["share_alive_pct"]).all()  # the press figure is larger
+    with pytest.raises(KeyError, match="official_japan"):
+        history.alive_share(pop, baseline="encyclopaedia")

@@ -86,18 +86,21 @@ def test_label_positions_are_the_centres_of_the_natural_earth_polygons(tables):
 
 @pytest.fixture(scope="module")
 def k(tables):
-    return islands.key_numbers(dict(zip(islands.TABLES, tables)))
+    return islands.key_numbers({name: data.load(name) for name in islands.TABLES})
 
 
 def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
+    from kurils import course
+
     names = prose_glue_names("islands")
     assert len(names) >= 15
-    assert names <= set(k), sorted(names - set(k))
+    computed = set(k) | set(course.key_numbers("islands"))
+    assert names <= computed, sorted(names - computed)
 
 
 def test_the_chapter_glues_its_key_numbers_in_one_call():
     source = (BOOK / "islands.md").read_text(encoding="utf-8")
-    assert "text.glue_all(islands.key_numbers(t))" in source
+    assert re.search(r"text\.glue_all\(islands\.key_numbers\(t\)( \| course\.key_numbers\(\"islands\"\))?\)", source)
     assert "glue_value" not in source and "glue_phrase" not in source
     assert first_cell_lines("islands") <= 10
 
@@ -110,3 +113,57 @@ def test_key_numbers_on_the_real_data(k):
     assert all(0 <= k[f"diff_{i}"] < 30 for i in islands.FOUR)
     assert isinstance(k["recent_as_of"], str) and isinstance(k["missing_islets"], str)
     assert k["enc_etorofu"] != k["area_etorofu"]  # the encyclopaedia's figure is not MOFA's
+
+
+# --------------------------------------------------------------------------------------- exercises
+
+@pytest.fixture(scope="module")
+def region_facts():
+    return data.load("region_facts")
+
+
+def test_areas_by_basis(tables):
+    isl, facts = tables
+    official = islands.areas_by_basis(isl, facts, basis="official")
+    assert official["etorofu"] == 3168 and official["northern_territories"] == 5003
+    computed = islands.areas_by_basis(isl, facts, basis="computed")
+    assert computed["northern_territories"] == pytest.approx(computed[islands.FOUR].sum())
+    assert list(computed.index) == islands.FOUR + ["northern_territories"]
+    with pytest.raises(ValueError, match="official_main"):
+        islands.areas_by_basis(isl, facts, basis="encyclopaedia")
+
+
+def test_equal_split_on_both_bases(tables):
+    from kurils import legal
+
+    isl, facts = tables
+    official = islands.equal_split(isl, facts, basis="official").iloc[0]
+    arithmetic = legal.equal_split(islands.official(facts, "area_km2"))
+    assert official["half_km2"] == 5003 / 2
+    assert official["etorofu_part_pct"] == pytest.approx(arithmetic["part_share_pct"])
+    assert official["kept_whole_km2"] == 95 + 251 + 1490
+    assert official["half_km2"] == pytest.approx(official["kept_whole_km2"] + official["etorofu_part_km2"])
+    computed = islands.equal_split(isl, facts).iloc[0]  # the default is the scenarios chapter's basis
+    assert islands.equal_split(isl, facts).index[0] == "computed"
+    # the map polygons make Kunashiri larger and Etorofu smaller than the survey: a smaller cut
+    assert 10 < computed["etorofu_part_pct"] < official["etorofu_part_pct"] < 30
+
+
+def test_chain_share_depends_on_the_total(tables, region_facts):
+    _, facts = tables
+    totals = islands.chain_totals(region_facts)
+    assert len(totals) >= 2 and totals["chain_km2"].is_monotonic_increasing
+    shares = {rid: islands.chain_share(facts, region_facts, total=rid) for rid in totals.index}
+    for rid, table in shares.items():
+        assert table.at["northern_territories", "share_of_chain_pct"] == pytest.approx(
+            100 * 5003 / totals.at[rid, "chain_km2"])
+    low, high = (shares[rid].at["northern_territories", "share_of_chain_pct"] for rid in totals.index[::-1])
+    assert 25 < low < high < 60
+    with pytest.raises(KeyError, match="kuril_land_area"):
+        islands.chain_share(facts, region_facts, total="no_such_row")
+
+
+def test_key_numbers_for_the_exercises(k):
+    assert k["split_official_half"] == 5003 / 2
+    assert k["split_computed_part_pct"] < k["split_official_part_pct"]
+    assert k["chain_share_low"] < k["chain_share_high"] and k["n_chain_totals"] >= 2

@@ -233,11 +233,13 @@ def test_chapter_glues_every_key_number():
     names = set(re.findall(r"\{glue:(?:text|md)\}`([a-z0-9_]+)", text))
     assert names, "no glued numbers"
     t = {name: data.load(name) for name in N.TABLES}
-    computed = set(N.key_numbers(t))
+    from kurils import course
+
+    computed = set(N.key_numbers(t)) | set(course.key_numbers("negotiations"))
     glued_citations = set(N.citation_rows(t)) | {"cite_all"}
     assert names <= computed | glued_citations, sorted(names - computed - glued_citations)
     assert "toc" not in names
-    assert "text.glue_all(N.key_numbers(t))" in text
+    assert re.search(r"text\.glue_all\(N\.key_numbers\(t\)( \| course\.key_numbers\(\"negotiations\"\))?\)", text)
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
     assert toc.index("book/history") < toc.index("book/negotiations") < toc.index("book/legal")
 
@@ -253,3 +255,51 @@ def test_key_numbers_and_citations_values():
     assert all(len(frame) for frame in rows.values()), "every citation names at least one row"
     assert list(rows["cite_1956"]["id"]) == ["jd_1956"]
     assert len(rows["cite_counts"]) == len(t["meeting_counts"])
+
+
+# --------------------------------------------------------------------------------------- exercises
+
+def test_meetings_by_any_grouping_adds_up(t):
+    meetings, leaders = t["meetings"], t["leaders"]
+    k = N.key_numbers(t)
+    for by in N.GROUPINGS:
+        table = N.meetings_by(meetings, leaders, by=by)
+        assert table["total"].sum() == k["n_meetings"], by
+        assert table["leaders"].sum() == k["n_leaders"] and table["foreign_ministers"].sum() == k["n_fm"], by
+    decades = N.meetings_by(meetings, leaders)
+    assert list(decades.index) == sorted(decades.index) and decades.index[0] == "1950s"
+    putin = N.meetings_by(meetings, leaders, by="russia_person", in_person=True)
+    abe = N.pair_counts(meetings, leaders)
+    assert putin.at["Vladimir Putin", "leaders"] == abe.loc[abe["russia_person"] == "Vladimir Putin", "meetings"].sum()
+    remote = N.meetings_by(meetings, leaders, by="format")
+    assert remote.loc[[f for f in N.REMOTE if f in remote.index], "leaders"].sum() == k["n_calls"]
+    with pytest.raises(ValueError, match="decade"):
+        N.meetings_by(meetings, leaders, by="weather")
+
+
+def test_poll_answers_for_every_question(t):
+    spolls, polls = t["settlement_polls"], t["polls"]
+    k = N.key_numbers(t)
+    questions = N.poll_questions(spolls, polls)
+    assert {"nikkei_2018_11", "vciom_residents_2019", "levada_transfer", "mofa_ru_belonging"} <= set(questions.index)
+    for q in questions.index:
+        answers = N.poll_answers(spolls, polls, question=q)
+        assert len(answers) >= 1 and answers["share_pct"].between(0, 100).all(), q
+        assert answers["share_pct"].is_monotonic_decreasing, q
+    nikkei = N.poll_answers(spolls, polls)  # the default is the poll the chapter quotes
+    assert sorted(nikkei["share_pct"]) == sorted([k["nikkei_two_first"], k["nikkei_four"], k["nikkei_two_only"]])
+    levada = N.poll_answers(spolls, polls, question="levada_transfer")
+    assert levada.loc[levada["answer"] == "rather oppose a handover", "share_pct"].iloc[0] == k["levada_oppose_2018"]
+    older = N.poll_answers(spolls, polls, question="levada_transfer", fieldwork="2016-05-01")
+    assert str(older["fieldwork"].iloc[0]) == "2016-05-01"
+    with pytest.raises(KeyError):
+        N.poll_answers(spolls, polls, question="no_such_poll")
+
+
+def test_exercise_numbers_add_up(t):
+    k = N.key_numbers(t)
+    in_person = N.meetings_by(t["meetings"], t["leaders"], by="host_country", in_person=True)
+    assert k["host_moscow_side"] + k["host_japan"] + k["host_third"] == in_person["total"].sum()
+    assert k["host_moscow_side"] > k["host_japan"] > 0
+    assert k["mofa_ru_russia"] + k["mofa_ru_agree"] + k["mofa_ru_japan"] <= 100
+    assert k["busiest_decade"].endswith("0s") and k["busiest_decade_n"] <= k["n_meetings"]

@@ -131,6 +131,33 @@ def bilateral(timeline: pd.DataFrame, categories=("summit", "declaration", "trea
     return timeline[both & timeline["category"].isin(categories)].sort_values("date").reset_index(drop=True)
 
 
+def bilateral_by_period(timeline: pd.DataFrame, *, start="1945-09-01", end=None, years: int = 10,
+                        categories=("summit", "declaration", "treaty")) -> pd.DataFrame:
+    """Bilateral events (:func:`bilateral`) counted in periods of ``years`` years from ``start``.
+
+    One row per period ("Sep 1945 – Aug 1955"), one column per category and a ``total``; periods run
+    until ``end`` (default: the latest event in the timeline), the last one possibly shorter. With the
+    defaults the totals add up to the chapter's count of post-war bilateral events.
+    """
+    if years < 1:
+        raise ValueError("years must be at least 1")
+    start = pd.Timestamp(start)
+    end = pd.Timestamp(end) if end is not None else timeline["date"].max()
+    events = bilateral(timeline, categories)
+    events = events[(events["date"] >= start) & (events["date"] <= end)]
+    edges = [start]
+    while edges[-1] <= end:
+        edges.append(edges[-1] + pd.DateOffset(years=years))
+    rows = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        last = min(b - pd.Timedelta(days=1), end)
+        inside = events[(events["date"] >= a) & (events["date"] < b)]
+        row = {"period": f"{a:%b %Y} – {last:%b %Y}"}
+        row |= {c: int((inside["category"] == c).sum()) for c in categories}
+        rows.append(row | {"total": len(inside)})
+    return pd.DataFrame(rows).set_index("period")
+
+
 def longest_gap(events: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     """The two consecutive events (by date) with the longest time between them."""
     ordered = events.sort_values("date").reset_index(drop=True)
@@ -531,6 +558,25 @@ def former_residents(population: pd.DataFrame) -> pd.DataFrame:
 def is_preliminary(rows: pd.DataFrame) -> pd.Series:
     """Rows whose note marks the value as a preliminary count (the note starts with 'Preliminary')."""
     return rows["note"].fillna("").str.startswith("Preliminary")
+
+
+def alive_share(population: pd.DataFrame, *, baseline: str = "official_japan") -> pd.DataFrame:
+    """Former residents alive at each (final) count, as a share of the 1945 population given by one source.
+
+    ``baseline`` is the ``basis`` of the population.csv row for the Japanese residents of 15 August 1945:
+    ``"official_japan"`` (MOFA's count, the one the book shows) or ``"press"`` (a newspaper's figure).
+    """
+    base = population[(population["group"] == "japanese_residents_1945") & (population["metric"] == "persons")
+                      & (population["basis"] == baseline)]
+    if len(base) != 1:
+        choices = sorted(population.loc[population["group"] == "japanese_residents_1945", "basis"].unique())
+        raise KeyError(f"no single 1945 count with basis {baseline!r}; choose one of {', '.join(choices)}")
+    alive = former_residents(population)
+    alive = alive[~is_preliminary(alive)]
+    value = float(base["value"].iloc[0])
+    return pd.DataFrame({"date": alive["as_of"].dt.date, "alive": alive["value"].astype(float),
+                         "residents_1945": value, "share_alive_pct": 100 * alive["value"].astype(float) / value,
+                         "source_of_count": alive["source_title"]}).reset_index(drop=True)
 
 
 def russian_admin_population(population: pd.DataFrame, facts: pd.DataFrame) -> pd.DataFrame:
@@ -1007,6 +1053,12 @@ def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
     k["alive_last_date"] = text.fmt_date(people["alive_last_date"], people["alive_last_precision"])
     jt = pop[(pop["group"] == "japanese_residents_1945") & (pop["basis"] == "press")]
     k["jt_1945"] = jt["value"].iloc[0]
+
+    # the exercises: bilateral events in five-year periods, and the share alive on the press's 1945 count
+    five = bilateral_by_period(tl, years=5)
+    k.update({"bil5_busiest": five["total"].idxmax(), "bil5_busiest_n": int(five["total"].max()),
+              "bil5_empty": int((five["total"] == 0).sum()), "bil5_periods": len(five),
+              "alive_last_share_press": float(alive_share(pop, baseline="press")["share_alive_pct"].iloc[-1])})
 
     russian = russian_admin_population(pop, facts)
     for year in [2015, 2016, 2018]:

@@ -121,8 +121,79 @@ def area_chart(comparison: pd.DataFrame):
     return fig
 
 
+#: Bases for the areas of the four islands: Japan's 2020 survey (all land, or the main islands only) and
+#: the geodesic areas of the Natural Earth 1:10m polygons that the maps and the scenarios chapter use.
+AREA_BASES = {"computed": None, "official": "area_km2", "official_main": "area_main_islands_km2"}
+TOTAL = "northern_territories"
+
+
+def areas_by_basis(islands_table: pd.DataFrame, facts: pd.DataFrame, *, basis: str = "computed") -> pd.Series:
+    """Area of each of the four islands and of all four (index :data:`FOUR` + ``northern_territories``), km².
+
+    ``basis`` is one of :data:`AREA_BASES`: ``"computed"`` (geodesic areas of the Natural Earth polygons;
+    the total is the sum of the four), ``"official"`` (MOFA, 2020 survey, all land; the total is the one
+    MOFA states, which differs from the sum of the rounded parts by rounding) or ``"official_main"``.
+    """
+    if basis not in AREA_BASES:
+        raise ValueError(f"unknown area basis {basis!r}; choose one of {', '.join(AREA_BASES)}")
+    if basis == "computed":
+        parts = computed_areas(islands_table).set_index("island_id")["computed_km2"].reindex(FOUR)
+        return pd.concat([parts, pd.Series({TOTAL: parts.sum()})]).astype(float)
+    return official(facts, AREA_BASES[basis]).reindex(FOUR + [TOTAL]).astype(float)
+
+
+def equal_split(islands_table: pd.DataFrame, facts: pd.DataFrame, *, basis: str = "computed") -> pd.DataFrame:
+    """The 50/50 split of the land on one area basis, as one row indexed by the basis.
+
+    The arithmetic of :func:`kurils.legal.equal_split`: half the total, the area of Habomai, Shikotan and
+    Kunashiri/Kunashir (kept whole on Japan's side), and the part of Etorofu/Iturup that brings Japan's side
+    to half, in km² and as a share of Etorofu/Iturup. The scenarios chapter draws its cut on the
+    ``"computed"`` basis (the Natural Earth polygons); ``"official"`` uses Japan's surveyed areas.
+    """
+    from kurils import legal
+
+    area = areas_by_basis(islands_table, facts, basis=basis)
+    split = legal.equal_split(area)
+    row = {"total_km2": area[TOTAL], "half_km2": split["half_km2"], "kept_whole_km2": split["whole_km2"],
+           "etorofu_km2": area["etorofu"], "etorofu_part_km2": split["part_km2"],
+           "etorofu_part_pct": split["part_share_pct"]}
+    return pd.DataFrame([row], index=pd.Index([basis], name="basis"))
+
+
+#: region_facts: the subject and metric of the sourced totals for the whole Kuril chain's land area.
+CHAIN = ("Kuril Islands", "land_area")
+
+
+def chain_totals(region_facts: pd.DataFrame) -> pd.DataFrame:
+    """Every sourced land area of the whole Kuril chain (region_facts rows), by row id, smallest first."""
+    rows = chain_rows(region_facts)
+    if rows.empty:
+        raise LookupError("no sourced land area of the whole Kuril chain in region_facts")
+    out = rows.set_index("id")[["value", "source_title", "source_kind"]].rename(columns={"value": "chain_km2"})
+    return out.sort_values("chain_km2")
+
+
+def chain_rows(region_facts: pd.DataFrame) -> pd.DataFrame:
+    """The region_facts rows behind :func:`chain_totals`, all columns (for the page's list of sources)."""
+    return region_facts[(region_facts["subject"] == CHAIN[0]) & (region_facts["metric"] == CHAIN[1])]
+
+
+def chain_share(facts: pd.DataFrame, region_facts: pd.DataFrame, *, total: str = "kuril_land_area") -> pd.DataFrame:
+    """Each island's and the four islands' official area (MOFA) as a share of the whole chain's land.
+
+    ``total`` is the id of a :func:`chain_totals` row: sources disagree on the chain's area, so the
+    share depends on which total is used.
+    """
+    totals = chain_totals(region_facts)
+    if total not in totals.index:
+        raise KeyError(f"no chain total {total!r}; choose one of {', '.join(totals.index)}")
+    chain = float(totals.at[total, "chain_km2"])
+    area = official(facts, "area_km2").reindex(FOUR + [TOTAL]).astype(float)
+    return pd.DataFrame({"area_km2": area, "chain_km2": chain, "share_of_chain_pct": 100 * area / chain})
+
+
 #: The tables the chapter loads (``key_numbers`` reads them from a dict by these names).
-TABLES = ["islands", "island_facts"]
+TABLES = ["islands", "island_facts", "region_facts"]
 
 
 def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
@@ -161,4 +232,14 @@ def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
         "missing_islets": ", ".join(missing) if len(missing) else "none",
         "enc_etorofu": enc["value"].iloc[0],
     })
+    # the exercises: the equal split on two bases, and the four islands' share of the chain on each total
+    for basis in ("computed", "official"):
+        split = equal_split(isl, facts, basis=basis).iloc[0]
+        k[f"split_{basis}_half"] = split["half_km2"]
+        k[f"split_{basis}_part_pct"] = split["etorofu_part_pct"]
+    totals = chain_totals(t["region_facts"])
+    shares = {rid: chain_share(facts, t["region_facts"], total=rid).at[TOTAL, "share_of_chain_pct"] for rid in totals.index}
+    k.update({"n_chain_totals": len(totals), "chain_low_km2": totals["chain_km2"].min(),
+              "chain_high_km2": totals["chain_km2"].max(), "chain_share_low": min(shares.values()),
+              "chain_share_high": max(shares.values())})
     return k

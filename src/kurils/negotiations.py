@@ -143,6 +143,33 @@ def per_year(meetings: pd.DataFrame) -> pd.DataFrame:
     return table.reindex(full, fill_value=0)
 
 
+#: Ways to group the register in :func:`meetings_by`: a column of the register (with the two sides'
+#: persons from :func:`with_people`) or ``"decade"``.
+GROUPINGS = ("decade", "year", "level", "place", "host_country", "format", "japan_person", "russia_person",
+             "territory_on_agenda")
+
+
+def meetings_by(meetings: pd.DataFrame, leaders: pd.DataFrame, *, by: str = "decade",
+                in_person: bool = False) -> pd.DataFrame:
+    """Meetings in the register counted by one grouping (see :data:`GROUPINGS`), one column per level.
+
+    ``in_person=True`` leaves out phone calls and video links, as the Japanese tallies do. Rows are in
+    order for ``decade`` and ``year``, otherwise largest total first.
+    """
+    if by not in GROUPINGS:
+        raise ValueError(f"unknown grouping {by!r}; choose one of {', '.join(GROUPINGS)}")
+    rows = meetings[~meetings["format"].isin(REMOTE)] if in_person else meetings
+    people = with_people(rows, leaders)
+    people["year"] = people["date"].dt.year
+    people["decade"] = (people["year"] // 10 * 10).astype(str) + "s"
+    table = pd.crosstab(people[by].fillna("not recorded"), people["level"])
+    table = table.reindex(columns=list(LEVEL_COLOURS), fill_value=0).rename_axis(index=by, columns=None)
+    table["total"] = table.sum(axis=1)
+    if by in ("decade", "year"):
+        return table.sort_index()
+    return table.sort_values(["total"], ascending=False, kind="stable")
+
+
 def longest_gap(meetings: pd.DataFrame, level: str | None = None) -> tuple[pd.Series, pd.Series, float]:
     """The two consecutive meetings (at one level, or any) furthest apart, and the gap in years."""
     rows = meetings if level is None else meetings[meetings["level"] == level]
@@ -382,7 +409,24 @@ def key_numbers(t: dict[str, pd.DataFrame]) -> dict:
     """Every number and date the chapter states, computed from the tables, and the page's currency line."""
     from kurils import text
 
-    return {"current_to": text.data_current_to(*(t[n] for n in OWN_TABLES)), **_numbers(t)}
+    return {"current_to": text.data_current_to(*(t[n] for n in OWN_TABLES)), **_numbers(t), **_exercise_numbers(t)}
+
+
+def _exercise_numbers(t: dict[str, pd.DataFrame]) -> dict:
+    """What the exercises' solutions state: meetings in person by host country (the USSR or Russia, Japan,
+    a third country), meetings by decade, and the answers to MOFA's commissioned Russian poll of 2019."""
+    meetings, leaders = t["meetings"], t["leaders"]
+    host = meetings_by(meetings, leaders, by="host_country", in_person=True)["total"]
+    decade = meetings_by(meetings, leaders)["total"]
+    mofa = poll_answers(t["settlement_polls"], t["polls"], question="mofa_ru_belonging").set_index("answer")["share_pct"]
+    return {
+        "host_moscow_side": int(host.reindex(["SU", "RU"], fill_value=0).sum()), "host_japan": int(host.get("JP", 0)),
+        "host_third": int(host.drop(["SU", "RU", "JP", "not recorded"], errors="ignore").sum()),
+        "busiest_decade": decade.idxmax(), "busiest_decade_n": int(decade.max()),
+        "mofa_ru_agree": float(mofa["should be agreed between the two countries"]),
+        "mofa_ru_russia": float(mofa["belong to Russia and always will"]),
+        "mofa_ru_japan": float(mofa["belong to Japan"]),
+    }
 
 
 def _numbers(t: dict[str, pd.DataFrame]) -> dict:
@@ -439,6 +483,48 @@ def _numbers(t: dict[str, pd.DataFrame]) -> dict:
 
 
 # ------------------------------------------------------------------------------------------ polls
+
+def poll_questions(settlement_polls: pd.DataFrame, polls: pd.DataFrame) -> pd.DataFrame:
+    """Every poll question in the data that :func:`poll_answers` can show: its id, pollster, who was
+    asked, the fieldwork dates and the question (the English rendering where the table has one)."""
+    rows = []
+    for pid, g in settlement_polls.groupby("poll_id", sort=False):
+        r = g.iloc[0]
+        rows.append({"question": pid, "pollster": r["pollster"], "asked": r["population"],
+                     "fieldwork": ", ".join(sorted({f"{r['fieldwork_start']:%Y-%m}"})), "wording": r["question"]})
+    for qid, g in polls.groupby("question_id", sort=False):
+        r = g.iloc[0]
+        rows.append({"question": qid, "pollster": r["pollster"], "asked": {"JP": "Japan", "RU": "Russia"}.get(r["country"], r["country"]),
+                     "fieldwork": ", ".join(sorted({f"{d:%Y-%m}" for d in g["fieldwork_date"]})), "wording": r["question_en"]})
+    return pd.DataFrame(rows).set_index("question")
+
+
+def poll_answers(settlement_polls: pd.DataFrame, polls: pd.DataFrame, *, question: str = "nikkei_2018_11",
+                 fieldwork=None) -> pd.DataFrame:
+    """The answers to one poll question, largest share first.
+
+    ``question`` is a ``poll_id`` of settlement_polls.csv or a ``question_id`` of polls.csv (see
+    :func:`poll_questions`). A polls.csv question asked more than once shows its latest fieldwork unless
+    ``fieldwork`` names a date. The shares are those the source reports; answers not reported are missing.
+    """
+    if question in set(settlement_polls["poll_id"]):
+        g = settlement_polls[settlement_polls["poll_id"] == question]
+        out = pd.DataFrame({"answer": g["answer"], "share_pct": g["share_pct"].astype(float),
+                            "fieldwork": g["fieldwork_end"].dt.date, "sample": g["sample_size"],
+                            "source": g["source_title"]})
+    elif question in set(polls["question_id"]):
+        g = polls[polls["question_id"] == question]
+        when = pd.Timestamp(fieldwork) if fieldwork is not None else g["fieldwork_date"].max()
+        g = g[g["fieldwork_date"] == when].drop_duplicates("answer_en")
+        if g.empty:
+            raise KeyError(f"{question!r} was not asked on {when:%Y-%m-%d}")
+        out = pd.DataFrame({"answer": g["answer_en"], "share_pct": g["share_pct"].astype(float),
+                            "fieldwork": g["fieldwork_date"].dt.date, "sample": g["sample_size"],
+                            "source": g["source_title"]})
+    else:
+        raise KeyError(f"no poll question {question!r}; see poll_questions()")
+    return out.sort_values("share_pct", ascending=False).reset_index(drop=True)
+
 
 def opinion_rows(settlement_polls: pd.DataFrame, polls: pd.DataFrame) -> pd.DataFrame:
     """One bar per answer for the chapter's opinion chart: Japan (Nikkei, November 2018), Russia's
