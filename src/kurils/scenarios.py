@@ -897,7 +897,10 @@ def split_numbers(tables: dict[str, pd.DataFrame], m: Measures) -> dict:
     ne, off = grid[0][1], _split(tables, m, 0.5, "official")
     same = (ne["status"].equals(off["status"]) and ne["sites"]["status"].tolist() == off["sites"]["status"].tolist())
     out["split_official_effect"] = "the same" if same else "differently"
+    out["split_official_why"] = ("no strait's position and no located site lies between the two lines" if same
+                                 else "a strait's position or a located site lies between the two lines")
     out["split_official_fraction"] = 100 * off["fraction"]
+    out["split_official_ne_pct"] = 100 * off["land_km2"] / sum(areas.values())
     return out
 
 
