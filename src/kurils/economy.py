@@ -1118,7 +1118,7 @@ def poll_trend(polls: pd.DataFrame, question_id: str = "jp_cao_affinity_russia",
         "Fieldwork from": rows["fieldwork_date"].dt.strftime("%Y-%m-%d"),
         "Mode": rows["mode"].str.replace("_", "-"),
         "Share (%)": share,
-        "Change from the wave before (points)": share.diff(),
+        "Change, points": share.diff().round(1),
     })
     if event_date is not None:
         out["Wave"] = ["after" if d >= pd.Timestamp(event_date) else "before" for d in rows["fieldwork_date"]]
@@ -1154,7 +1154,7 @@ def implied_rates(trade: pd.DataFrame) -> pd.DataFrame:
     wide = wide.dropna(subset=["JPY", "USD"]).reset_index()
     return pd.DataFrame({"year": wide["year"].astype(int), "period": wide["period"], "flow": wide["flow"],
                          "jpy_bn": wide["JPY"].astype(float), "usd_bn": wide["USD"].astype(float),
-                         "yen_per_usd": (wide["JPY"] / wide["USD"]).astype(float)})
+                         "yen_per_usd": (wide["JPY"] / wide["USD"]).astype(float).round(2)})
 
 
 def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports") -> pd.DataFrame:
@@ -1179,14 +1179,14 @@ def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports") -> pd.
     wide = wide.reset_index().sort_values("year")
     total = (wide["japan_exports"] + wide["japan_imports"]).astype(float)
     converted = [t / rate if c == "JPY" else t for t, c in zip(total, wide["currency"])]
+    flow_word = rate_from.split("_")[-1]
     out = pd.DataFrame({
         "Year": wide["year"].astype(int).to_list(),
         "As reported": [f"{c} {t:,.1f} bn" for c, t in zip(wide["currency"], total)],
-        "In USD bn (spliced)": converted,
-        "How": ["as reported" if c == "USD" else f"yen / {rate:.1f} (rate implied by {rate_from}, {label})"
-                for c in wide["currency"]],
+        "USD bn": [round(v, 2) for v in converted],
+        "Yen per USD used": ["–" if c == "USD" else f"{rate:.1f} ({flow_word}, {label})" for c in wide["currency"]],
     })
-    out["Change from the year before in the table (%)"] = out["In USD bn (spliced)"].pct_change() * 100
+    out["Change, %"] = (pd.Series(converted).pct_change() * 100).round(1).to_list()
     return out.reset_index(drop=True)
 
 
@@ -1226,8 +1226,8 @@ def exercise_numbers(tables: dict[str, pd.DataFrame]) -> dict:
             "fx_year": f"fiscal {int(rates['year'].iloc[0])}", "fx_n_rates": len(rates)}
     for flow in ("japan_imports", "japan_exports"):
         sp = spliced_totals(tables["trade"], rate_from=flow).set_index("Year")
-        first_yen = min(y for y, how in sp["How"].items() if how != "as reported")
-        out[f"fx_growth_{flow.split('_')[1]}"] = float(sp.at[first_yen, "Change from the year before in the table (%)"])
+        first_yen = min(y for y, used in sp["Yen per USD used"].items() if used != "–")
+        out[f"fx_growth_{flow.split('_')[1]}"] = float(sp.at[first_yen, "Change, %"])
         out["fx_first_yen_year"] = first_yen
         out["fx_prev_usd_year"] = max(y for y in sp.index if y < first_yen)
     return out

@@ -815,7 +815,7 @@ def _site_names(tables: dict[str, pd.DataFrame], sites: pd.DataFrame, status_key
 
 
 def split_profile(tables: dict[str, pd.DataFrame], m: Measures, *, japan_share: float = 0.5,
-                  area_source: str = "natural_earth") -> pd.Series:
+                  area_source: str = "natural_earth") -> pd.DataFrame:
     """What a split of Etorofu/Iturup would give Japan, for any share of the land and either area source.
 
     Habomai, Shikotan and Kunashiri pass whole; the line across Etorofu/Iturup (:func:`split_line`, on
@@ -823,6 +823,8 @@ def split_profile(tables: dict[str, pd.DataFrame], m: Measures, *, japan_share: 
     defaults (half the land, map areas) this is the chapter's equal split. Returns the land (both area
     bases), the straits and exits by the okhotsk chapter's rule, the military sites and the people
     (a range: population is not divided by area). Sea areas are not recomputed (too slow for an exercise).
+    One column, named after the share and the area source, so that profiles can be set side by side
+    with ``pd.concat(..., axis=1)``.
     """
     from kurils import okhotsk
 
@@ -853,7 +855,7 @@ def split_profile(tables: dict[str, pd.DataFrame], m: Measures, *, japan_share: 
         "Military sites that cannot be placed": _site_names(tables, sites, "cannot_place"),
         "Japanese residents of that land, 1945": people(islands.official(facts, "population_1945")),
         "Residents today (about, Jan 2018)": people(islands.official(facts, "population", host="hoppou.go.jp")),
-    }, name=f"{100 * japan_share:g} % ({area_source})")
+    }, name=f"{100 * japan_share:g} % ({area_source})").to_frame()
 
 
 #: Shares of the disputed land the split-rule exercise's solution tries.
@@ -867,15 +869,16 @@ def split_profiles(tables: dict[str, pd.DataFrame], m: Measures, shares=SPLIT_GR
     for share in shares:
         r = _split(tables, m, share, area_source)
         c = r["counts"]
+        sites = r["sites"][r["sites"]["island"] == "etorofu"]["status"]
         rows.append({"Japan's share, %": round(100 * share, 1),
                      "Etorofu/Iturup to Japan, %": round(100 * r["fraction"], 1),
                      "Land to Japan, km² (Natural Earth)": round(r["land_km2"]),
-                     "Etorofu sites passing to Japan": int(((r["sites"]["island"] == "etorofu")
-                                                            & (r["sites"]["status"] == "to_japan")).sum()),
-                     "Sites staying Russian": _site_names(tables, r["sites"], "stays_russian"),
+                     "Etorofu sites to Japan": int((sites == "to_japan").sum()),
+                     "Etorofu sites staying Russian": int((sites == "stays_russian").sum()),
+                     "Etorofu sites not placed": int((sites == "cannot_place").sum()),
                      "Exits Russian on both shores (deep)": f"{c['russian']} of {c['total']} "
                                                             f"({c['russian_deep']} of {c['deep']})"})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).set_index("Japan's share, %")
 
 
 def split_numbers(tables: dict[str, pd.DataFrame], m: Measures) -> dict:
