@@ -414,11 +414,13 @@ def test_key_numbers_cover_every_name_the_prose_glues(numbers):
     from kurils import front
 
     page = (Path(__file__).resolve().parents[1] / "book" / "economy.md").read_text(encoding="utf-8")
+    from kurils import course
+
     cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
-    names = front.glue_names(page) - cited
+    names = front.glue_names(page) - cited - set(course.key_numbers("economy"))
     assert len(names) > 100, "glue names not parsed"
     assert names <= set(numbers), f"glued but not computed: {sorted(names - set(numbers))}"
-    assert "text.glue_all(economy.key_numbers(t))" in page
+    assert 'text.glue_all(economy.key_numbers(t) | course.key_numbers("economy"))' in page
 
 
 def test_key_numbers_are_numbers_or_phrases(numbers):
@@ -470,3 +472,77 @@ def test_the_page_still_declares_the_tables_it_reads():
 
     loads = claims.book_index().loads
     assert all("economy" in loads.get(name, []) for name in TABLES), [n for n in TABLES if "economy" not in loads.get(n, [])]
+
+
+# ------------------------------------------------------------------------------------------ exercises
+
+
+def test_poll_trend_defaults_to_the_affinity_series_and_takes_any_question(t):
+    polls = t["polls"]
+    default = economy.poll_trend(polls)
+    assert default["Share (%)"].tolist() == economy.poll_series(polls, "jp_cao_affinity_russia",
+                                                                 "feel affinity")["share_pct"].astype(float).tolist()
+    assert pd.isna(default["Change, points"].iloc[0])
+    other = economy.poll_trend(polls, "jp_cao_relations_russia", "relations are good", event_date="2022-02-25")
+    assert set(other["Wave"]) == {"before", "after"}
+    waves = other["Wave"].tolist()
+    assert waves == sorted(waves, key=["before", "after"].index)  # 'after' never precedes 'before'
+    with pytest.raises(KeyError, match="feel affinity"):
+        economy.poll_trend(polls, "jp_cao_affinity_russia", "no such answer")
+
+
+def test_poll_shift_across_the_invasion(t):
+    invasion = economy.event(t, "sanctions", "jp_2022_02_first_package")["date"]
+    s = economy.poll_shift(t["polls"], "jp_cao_affinity_russia", "feel affinity", invasion)
+    assert s["before_date"] < invasion <= s["after_date"]
+    assert s["after"] < s["before"] and s["ratio"] == pytest.approx(s["before"] / s["after"])
+    assert s["same_mode"]  # the solution says both waves were mail surveys
+    with pytest.raises(ValueError):
+        economy.poll_shift(t["polls"], "levada_transfer", "rather support a handover", invasion)
+
+
+def test_implied_rates_pair_one_yen_row_with_one_dollar_row(t):
+    rates = economy.implied_rates(t["trade"])
+    assert len(rates) >= 1
+    for r in rates.itertuples():
+        assert r.yen_per_usd == pytest.approx(r.jpy_bn / r.usd_bn, abs=0.005)
+        assert r.period in economy.PERIODS_CHARTED
+    # without a dollar row for the same year, flow and period there is no rate
+    no_usd = t["trade"][t["trade"]["currency"] != "USD"]
+    assert economy.implied_rates(no_usd).empty
+
+
+def test_spliced_totals_keep_dollar_years_and_divide_yen_years_by_the_chosen_rate(t):
+    rates = economy.implied_rates(t["trade"]).set_index("flow")["yen_per_usd"]
+    for flow in ("japan_imports", "japan_exports"):
+        sp = economy.spliced_totals(t["trade"], rate_from=flow)
+        usd = sp[sp["Yen per USD used"] == "–"]
+        assert len(usd) and all(a.startswith("USD") for a in usd["As reported"])
+        yen = sp[sp["Yen per USD used"] != "–"]
+        assert len(yen) and all(a.startswith("JPY") for a in yen["As reported"])
+        raw = [float(a.split()[1].replace(",", "")) for a in yen["As reported"]]
+        assert yen["USD bn"].tolist() == pytest.approx([v / rates[flow] for v in raw], rel=1e-3)
+    # a fixed rate cannot change the trend between two yen years: both rates give the same change
+    a = economy.spliced_totals(t["trade"], "japan_imports")
+    b = economy.spliced_totals(t["trade"], "japan_exports")
+    assert a["Change, %"].iloc[-1] == pytest.approx(b["Change, %"].iloc[-1])
+    with pytest.raises(ValueError, match="implied rates"):
+        economy.spliced_totals(t["trade"], rate_from="no_such_flow")
+
+
+def test_energy_series_takes_any_commodity(t):
+    lng = economy.energy_series(t["energy"])
+    assert len(lng) and lng["Year"].is_monotonic_increasing
+    crude = economy.energy_series(t["energy"], "crude_oil")
+    assert crude["Share of Japan's imports (%)"].between(0, 100).all()
+    with pytest.raises(KeyError, match="lng"):
+        economy.energy_series(t["energy"], "uranium")
+
+
+def test_exercise_numbers(numbers):
+    assert numbers["shift_aff_before"] > numbers["shift_aff_after"]
+    assert numbers["shift_good_ratio"] > 1
+    assert numbers["fx_n_rates"] == 2 and numbers["fx_gap_pct"] > 0
+    assert numbers["fx_imports"] != numbers["fx_exports"]
+    assert numbers["fx_growth_imports"] != numbers["fx_growth_exports"]
+    assert numbers["fx_prev_usd_year"] < numbers["fx_first_yen_year"]

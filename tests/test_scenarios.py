@@ -321,9 +321,11 @@ def test_every_glue_name_the_chapter_uses_is_glued(chapter):
 
     tables, _, k = chapter
     text = CHAPTER.read_text(encoding="utf-8")
-    assert "text.glue_all(S.key_numbers(t, m))" in text
+    from kurils import course
+
+    assert 'text.glue_all(S.key_numbers(t, m) | course.key_numbers("scenarios"))' in text
     cited = set(S.citation_rows(tables)) | set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', text))
-    unresolved = front.glue_names(text) - cited - set(k)
+    unresolved = front.glue_names(text) - cited - set(k) - set(course.key_numbers("scenarios"))
     assert not unresolved, sorted(unresolved)
     assert jupytext.reads(text, fmt="md:myst").cells
 
@@ -359,3 +361,46 @@ def test_check_references_fails_on_an_unknown_basis(chapter):
     bad["scenarios"] = tables["scenarios"].assign(basis_ref="no_such_instrument")
     with pytest.raises(ValueError, match="no_such_instrument"):
         S.check_references(bad)
+
+
+# ------------------------------------------------------------------------------------------ exercises
+
+
+def test_split_profile_defaults_to_the_equal_split(chapter):
+    tables, m, k = chapter
+    p = S.split_profile(tables, m).iloc[:, 0]
+    assert p["Etorofu/Iturup cut off for Japan, % of the island"] == pytest.approx(k["etorofu_share"], abs=0.05)
+    assert p["Disputed land to Japan, km² (Natural Earth)"] == pytest.approx(m.lands.at["equal_split", "japan_km2"], abs=1)
+    assert p["Land to Japan, km² (surveyed areas)"] == pytest.approx(m.official.at["equal_split", "japan_official_km2"], abs=1)
+    deep = m.changes.at["equal_split", "russian_deep"]
+    assert p["Deep exits with Russian land on both shores"].startswith(f"{deep} of ")
+
+
+def test_split_profile_on_the_official_areas_matches_the_legal_arithmetic(chapter):
+    tables, m, k = chapter
+    assert 100 * S.etorofu_share_needed(m, 0.5, "official") == pytest.approx(k["legal_part_share"])
+    p = S.split_profile(tables, m, area_source="official").iloc[:, 0]
+    assert p["Etorofu/Iturup cut off for Japan, % of the island"] == pytest.approx(k["legal_part_share"], abs=0.05)
+    assert k["split_official_fraction"] == pytest.approx(k["legal_part_share"])
+    with pytest.raises(ValueError, match="area_source"):
+        S.split_profile(tables, m, area_source="wikipedia")
+
+
+def test_split_profile_refuses_shares_a_cut_of_etorofu_cannot_give(chapter):
+    tables, m, k = chapter
+    with pytest.raises(ValueError, match="between"):
+        S.split_profile(tables, m, japan_share=k["split_min_share"] / 100 - 0.01)
+    with pytest.raises(ValueError):
+        S.split_profile(tables, m, japan_share=1.0)
+
+
+def test_a_larger_share_moves_land_and_sites_one_way(chapter):
+    tables, m, k = chapter
+    grid = S.split_profiles(tables, m)
+    assert grid["Land to Japan, km² (Natural Earth)"].is_monotonic_increasing
+    assert grid["Etorofu sites to Japan"].is_monotonic_increasing
+    assert grid["Etorofu sites staying Russian"].is_monotonic_decreasing
+    assert grid.index.tolist() == [round(100 * s, 1) for s in S.SPLIT_GRID]
+    assert k["split_n_located_etorofu"] + k["split_n_unlocated_etorofu"] == int((tables["military_sites"]["island"] == "etorofu").sum())
+    assert k["split_deep_russian_min"] <= k["split_deep_total"]
+    assert k["split_official_effect"] in {"the same", "differently"}

@@ -1098,6 +1098,142 @@ def coverage_numbers(tables: dict[str, pd.DataFrame]) -> dict:
 
 
 # ----------------------------------------------------------------------------------------------------
+# the exercises: functions whose parameters the reader changes in a visible cell
+
+
+def poll_trend(polls: pd.DataFrame, question_id: str = "jp_cao_affinity_russia", answer_en: str = "feel affinity",
+               *, event_date=None) -> pd.DataFrame:
+    """One answer of one poll question, wave by wave: date, mode, share and the change from the wave before.
+
+    ``question_id`` and ``answer_en`` name a question and answer of ``polls.csv`` (the defaults are the
+    Cabinet Office's affinity series). With ``event_date`` a column says whether each wave was in the
+    field before or after it. Raises KeyError, naming the answers that exist, for an unknown pair.
+    """
+    rows = poll_series(polls, question_id, answer_en)
+    if rows.empty:
+        known = polls.loc[polls["question_id"] == question_id, "answer_en"].drop_duplicates().tolist()
+        raise KeyError(f"no rows for {question_id!r} / {answer_en!r}; answers of that question: {known}")
+    share = rows["share_pct"].astype(float)
+    out = pd.DataFrame({
+        "Fieldwork from": rows["fieldwork_date"].dt.strftime("%Y-%m-%d"),
+        "Mode": rows["mode"].str.replace("_", "-"),
+        "Share (%)": share,
+        "Change, points": share.diff().round(1),
+    })
+    if event_date is not None:
+        out["Wave"] = ["after" if d >= pd.Timestamp(event_date) else "before" for d in rows["fieldwork_date"]]
+    return out
+
+
+def poll_shift(polls: pd.DataFrame, question_id: str, answer_en: str, event_date) -> dict:
+    """The last wave before ``event_date`` and the first after it: dates, modes, shares, change and ratio."""
+    rows = poll_series(polls, question_id, answer_en)
+    when = pd.Timestamp(event_date)
+    before, after = rows[rows["fieldwork_date"] < when], rows[rows["fieldwork_date"] >= when]
+    if before.empty or after.empty:
+        raise ValueError(f"{question_id!r} / {answer_en!r} has no wave on both sides of {when.date()}")
+    a, b = before.iloc[-1], after.iloc[0]
+    return {"before": float(a["share_pct"]), "after": float(b["share_pct"]),
+            "before_date": a["fieldwork_date"], "after_date": b["fieldwork_date"],
+            "same_mode": a["mode"] == b["mode"], "change": float(b["share_pct"]) - float(a["share_pct"]),
+            "ratio": float(a["share_pct"]) / float(b["share_pct"]) if float(b["share_pct"]) else float("inf")}
+
+
+def implied_rates(trade: pd.DataFrame) -> pd.DataFrame:
+    """Yen per US dollar implied where one year, flow and period has a yen row and a dollar row.
+
+    Not an exchange rate the book sources: the ratio of two sources' totals for the same flow (JETRO
+    converts the Ministry of Finance's yen figures). One row per year, period and flow; empty when no
+    year holds both currencies.
+    """
+    rows = trade[trade["period"].isin(PERIODS_CHARTED) & (trade["reporter"] != "unstated")].copy()
+    rows["value_bn"] = in_billions(rows)
+    wide = rows.pivot_table(index=["year", "period", "flow"], columns="currency", values="value_bn", aggfunc="first")
+    if not {"JPY", "USD"} <= set(wide.columns):
+        return pd.DataFrame(columns=["year", "period", "flow", "jpy_bn", "usd_bn", "yen_per_usd"])
+    wide = wide.dropna(subset=["JPY", "USD"]).reset_index()
+    return pd.DataFrame({"year": wide["year"].astype(int), "period": wide["period"], "flow": wide["flow"],
+                         "jpy_bn": wide["JPY"].astype(float), "usd_bn": wide["USD"].astype(float),
+                         "yen_per_usd": (wide["JPY"] / wide["USD"]).astype(float).round(2)})
+
+
+def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports") -> pd.DataFrame:
+    """What splicing the Ministry of Finance's dollar and yen years into one dollar series would show.
+
+    Calendar years with both flows from Japan's Ministry of Finance (``japan_customs``), in whichever
+    currency the source gives; yen years are divided by the one rate :func:`implied_rates` finds for
+    ``rate_from`` (``"japan_imports"`` or ``"japan_exports"``). A demonstration of why the book does
+    **not** do this: the data hold that implied rate for one fiscal year only, and the two flows imply
+    different rates. Raises ValueError when no implied rate exists for ``rate_from``.
+    """
+    rates = implied_rates(trade)
+    pick_rate = rates[rates["flow"] == rate_from]
+    if len(pick_rate) != 1:
+        raise ValueError(f"{len(pick_rate)} implied rates for {rate_from!r} (need exactly one): "
+                         f"flows with a rate: {sorted(set(rates['flow']))}")
+    rate = float(pick_rate["yen_per_usd"].iloc[0])
+    label = f"{pick_rate['period'].iloc[0]} {int(pick_rate['year'].iloc[0])}"
+    rows = trade[(trade["reporter"] == "japan_customs") & (trade["period"] == "calendar")].copy()
+    rows["value_bn"] = in_billions(rows)
+    wide = rows.pivot_table(index=["year", "currency"], columns="flow", values="value_bn", aggfunc="first").dropna()
+    wide = wide.reset_index().sort_values("year")
+    total = (wide["japan_exports"] + wide["japan_imports"]).astype(float)
+    converted = [t / rate if c == "JPY" else t for t, c in zip(total, wide["currency"])]
+    flow_word = rate_from.split("_")[-1]
+    out = pd.DataFrame({
+        "Year": wide["year"].astype(int).to_list(),
+        "As reported": [f"{c} {t:,.1f} bn" for c, t in zip(wide["currency"], total)],
+        "USD bn": [round(v, 2) for v in converted],
+        "Yen per USD used": ["–" if c == "USD" else f"{rate:.1f} ({flow_word}, {label})" for c in wide["currency"]],
+    })
+    out["Change, %"] = (pd.Series(converted).pct_change() * 100).round(1).to_list()
+    return out.reset_index(drop=True)
+
+
+def energy_series(energy: pd.DataFrame, commodity: str = "lng") -> pd.DataFrame:
+    """Every sourced share of Russia in Japan's imports of one fuel (``lng``, ``crude_oil``, ``coal_all``,
+    ``thermal_coal``, ``coking_coal``), by year, with its period, basis and source."""
+    if commodity not in COMMODITY_LABELS:
+        raise KeyError(f"unknown commodity {commodity!r}; choose from {sorted(COMMODITY_LABELS)}")
+    rows = energy[(energy["commodity"] == commodity) & energy["share_pct"].notna()]
+    rows = rows.sort_values(["year", "period", "share_pct"])
+    return pd.DataFrame({
+        "Year": rows["year"].astype(int),
+        "Period": rows["period"],
+        "Share of Japan's imports (%)": rows["share_pct"].astype(float),
+        "Basis": rows["share_basis"],
+        "Source": rows["source_title"],
+    }).reset_index(drop=True)
+
+
+#: The poll answers the exercise's solution compares across the invasion (question id, answer).
+SHIFT_SERIES = {"aff": ("jp_cao_affinity_russia", "feel affinity"),
+                "good": ("jp_cao_relations_russia", "relations are good")}
+
+
+def exercise_numbers(tables: dict[str, pd.DataFrame]) -> dict:
+    """Numbers the exercises' solutions glue: poll shifts across the invasion, implied yen rates."""
+    out = {}
+    invasion = event(tables, "sanctions", "jp_2022_02_first_package")["date"]
+    for key, (qid, answer) in SHIFT_SERIES.items():
+        s = poll_shift(tables["polls"], qid, answer, invasion)
+        out[f"shift_{key}_before"], out[f"shift_{key}_after"] = s["before"], s["after"]
+        out[f"shift_{key}_ratio"] = s["ratio"]
+        out[f"shift_{key}_years"] = f"{s['before_date'].year} and {s['after_date'].year}"
+    rates = implied_rates(tables["trade"]).set_index("flow")
+    imp, exp = float(rates.at["japan_imports", "yen_per_usd"]), float(rates.at["japan_exports", "yen_per_usd"])
+    out |= {"fx_imports": imp, "fx_exports": exp, "fx_gap_pct": 100 * abs(exp - imp) / min(exp, imp),
+            "fx_year": f"fiscal {int(rates['year'].iloc[0])}", "fx_n_rates": len(rates)}
+    for flow in ("japan_imports", "japan_exports"):
+        sp = spliced_totals(tables["trade"], rate_from=flow).set_index("Year")
+        first_yen = min(y for y, used in sp["Yen per USD used"].items() if used != "–")
+        out[f"fx_growth_{flow.split('_')[1]}"] = float(sp.at[first_yen, "Change, %"])
+        out["fx_first_yen_year"] = first_yen
+        out["fx_prev_usd_year"] = max(y for y in sp.index if y < first_yen)
+    return out
+
+
+# ----------------------------------------------------------------------------------------------------
 # the page's key numbers (everything the prose glues)
 
 #: Events whose dates the prose cites as ``d_<id>``, by table (cut to the precision the source gives).
@@ -1270,4 +1406,5 @@ def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
         **poll_numbers(t["polls"]),
         **coverage_numbers(t),
         **analogy_numbers(t["analogy"]),
+        **exercise_numbers(t),
     }

@@ -762,6 +762,151 @@ def measure(tables: dict[str, pd.DataFrame]) -> Measures:
                     site_sum=site_summary(tables["military_sites"], sc, outcomes), people=people_table(sc, facts))
 
 
+#: Where an Etorofu/Iturup split's areas come from (``split_profile(area_source=...)``).
+AREA_SOURCES = {"natural_earth": "Natural Earth polygons, geodesic", "official": "Japan's surveyed areas (MOFA)"}
+#: The islands an Etorofu/Iturup split gives Japan whole.
+SPLIT_WHOLE = ["habomai", "shikotan", "kunashiri"]
+
+
+def etorofu_share_needed(m: Measures, japan_share: float = 0.5, area_source: str = "natural_earth") -> float:
+    """Fraction (0–1) of Etorofu/Iturup that gives Japan ``japan_share`` of the disputed land, by ``area_source``.
+
+    ``"natural_earth"``: the geodesic areas of the map polygons (their sum is the total);
+    ``"official"``: Japan's surveyed areas, with the official total for the four islands (as the legal
+    chapter's :func:`kurils.legal.equal_split`). Habomai, Shikotan and Kunashiri pass whole; ValueError
+    when the share cannot be reached by cutting Etorofu/Iturup alone.
+    """
+    if area_source not in AREA_SOURCES:
+        raise ValueError(f"area_source must be one of {sorted(AREA_SOURCES)}, not {area_source!r}")
+    if area_source == "natural_earth":
+        areas = {i: area_km2(m.land[i]) for i in ISLAND_IDS}
+        total = sum(areas.values())
+    else:
+        areas = {i: float(m.area[i]) for i in ISLAND_IDS}
+        total = float(m.area["northern_territories"])
+    whole = sum(areas[i] for i in SPLIT_WHOLE)
+    share = (japan_share * total - whole) / areas["etorofu"]
+    if not 0 < share < 1:
+        low, high = 100 * whole / total, 100 * (whole + areas["etorofu"]) / total
+        raise ValueError(f"a {100 * japan_share:.0f} % share cannot be reached by cutting Etorofu/Iturup "
+                         f"({AREA_SOURCES[area_source]}): choose a share between {low:.1f} % and {high:.1f} %")
+    return share
+
+
+def _split(tables: dict[str, pd.DataFrame], m: Measures, japan_share: float, area_source: str) -> dict:
+    """The raw pieces of :func:`split_profile`: fraction cut, parts, strait status, exit counts, sites."""
+    from kurils import okhotsk
+
+    fraction = etorofu_share_needed(m, japan_share, area_source)
+    sw, ne, _cut = split_line(m.land["etorofu"], fraction)
+    status = strait_status(m.summary, SPLIT_WHOLE, (sw, ne))
+    counts = okhotsk.scenario_counts(m.summary, pd.DataFrame({"split": status}))["split"]
+    sites = site_changes(tables["military_sites"], SPLIT_WHOLE, (sw, ne))
+    land = sum(area_km2(m.land[i]) for i in SPLIT_WHOLE) + area_km2(sw)
+    return {"fraction": fraction, "parts": (sw, ne), "status": status, "counts": counts, "sites": sites,
+            "land_km2": land, "official_km2": float(m.area[SPLIT_WHOLE].sum()) + fraction * float(m.area["etorofu"])}
+
+
+def _site_names(tables: dict[str, pd.DataFrame], sites: pd.DataFrame, status_key: str) -> str:
+    from kurils.okhotsk import join_and
+
+    short = dict(zip(tables["military_sites"]["id"], [n.split(",")[0] for n in tables["military_sites"]["name"]]))
+    return join_and(short[i] for i in sites.loc[sites["status"] == status_key, "site"]) or "none"
+
+
+def split_profile(tables: dict[str, pd.DataFrame], m: Measures, *, japan_share: float = 0.5,
+                  area_source: str = "natural_earth") -> pd.DataFrame:
+    """What a split of Etorofu/Iturup would give Japan, for any share of the land and either area source.
+
+    Habomai, Shikotan and Kunashiri pass whole; the line across Etorofu/Iturup (:func:`split_line`, on
+    the Natural Earth polygon) cuts off the fraction :func:`etorofu_share_needed` finds. With the
+    defaults (half the land, map areas) this is the chapter's equal split. Returns the land (both area
+    bases), the straits and exits by the okhotsk chapter's rule, the military sites and the people
+    (a range: population is not divided by area). Sea areas are not recomputed (too slow for an exercise).
+    One column, named after the share and the area source, so that profiles can be set side by side
+    with ``pd.concat(..., axis=1)``.
+    """
+    from kurils import okhotsk
+
+    r = _split(tables, m, japan_share, area_source)
+    status, counts, sites = r["status"], r["counts"], r["sites"]
+    facts = tables["island_facts"]
+    four_land = sum(area_km2(m.land[i]) for i in ISLAND_IDS)
+    base = m.status[BASELINE]
+    moved = [f"{okhotsk.STRAIT_LABELS[s].split(' /')[0]} ({CONTROL_WORDS[base[s]]} → {CONTROL_WORDS[status[s]]})"
+             for s in status.index[status != base]]
+
+    def people(series):
+        low = float(series[SPLIT_WHOLE].sum())
+        return f"{low:,.0f}–{low + float(series['etorofu']):,.0f}"
+
+    return pd.Series({
+        "Areas used for the share": AREA_SOURCES[area_source],
+        "Japan's share of the disputed land (asked), %": round(100 * japan_share, 1),
+        "Etorofu/Iturup cut off for Japan, % of the island": round(100 * r["fraction"], 1),
+        "Disputed land to Japan, km² (Natural Earth)": round(r["land_km2"]),
+        "Share of the Natural Earth land, %": round(100 * r["land_km2"] / four_land, 1),
+        "Land to Japan, km² (surveyed areas)": round(r["official_km2"]),
+        "Straits whose status changes": okhotsk.join_and(moved) or "none",
+        "Exits with Russian land on both shores": f"{counts['russian']} of {counts['total']}",
+        "Deep exits with Russian land on both shores": f"{counts['russian_deep']} of {counts['deep']}",
+        "Military sites passing to Japan": _site_names(tables, sites, "to_japan"),
+        "Military sites staying Russian": _site_names(tables, sites, "stays_russian"),
+        "Military sites that cannot be placed": _site_names(tables, sites, "cannot_place"),
+        "Japanese residents of that land, 1945": people(islands.official(facts, "population_1945")),
+        "Residents today (about, Jan 2018)": people(islands.official(facts, "population", host="hoppou.go.jp")),
+    }, name=f"{100 * japan_share:g} % ({area_source})").to_frame()
+
+
+#: Shares of the disputed land the split-rule exercise's solution tries.
+SPLIT_GRID = (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
+
+
+def split_profiles(tables: dict[str, pd.DataFrame], m: Measures, shares=SPLIT_GRID,
+                   area_source: str = "natural_earth") -> pd.DataFrame:
+    """:func:`split_profile` for several shares at once, one compact row per share."""
+    rows = []
+    for share in shares:
+        r = _split(tables, m, share, area_source)
+        c = r["counts"]
+        sites = r["sites"][r["sites"]["island"] == "etorofu"]["status"]
+        rows.append({"Japan's share, %": round(100 * share, 1),
+                     "Etorofu/Iturup to Japan, %": round(100 * r["fraction"], 1),
+                     "Land to Japan, km² (Natural Earth)": round(r["land_km2"]),
+                     "Etorofu sites to Japan": int((sites == "to_japan").sum()),
+                     "Etorofu sites staying Russian": int((sites == "stays_russian").sum()),
+                     "Etorofu sites not placed": int((sites == "cannot_place").sum()),
+                     "Exits Russian on both shores (deep)": f"{c['russian']} of {c['total']} "
+                                                            f"({c['russian_deep']} of {c['deep']})"})
+    return pd.DataFrame(rows).set_index("Japan's share, %")
+
+
+def split_numbers(tables: dict[str, pd.DataFrame], m: Measures) -> dict:
+    """Numbers the split exercises' solutions glue: the lowest share a cut of Etorofu/Iturup can give,
+    the first share of :data:`SPLIT_GRID` at which every placed site on it passes to Japan, the fewest
+    deep exits left Russian on both shores over the grid, and whether the official areas change the
+    straits or sites of the equal split."""
+    areas = {i: area_km2(m.land[i]) for i in ISLAND_IDS}
+    out = {"split_min_share": 100 * sum(areas[i] for i in SPLIT_WHOLE) / sum(areas.values())}
+    etorofu_sites = tables["military_sites"][tables["military_sites"]["island"] == "etorofu"]
+    located = int(etorofu_sites["lat"].notna().sum())
+    grid = [(share, _split(tables, m, share, "natural_earth")) for share in SPLIT_GRID]
+    passing = [share for share, r in grid
+               if int(((r["sites"]["island"] == "etorofu") & (r["sites"]["status"] == "to_japan")).sum()) == located]
+    out |= {"split_n_located_etorofu": located, "split_n_unlocated_etorofu": len(etorofu_sites) - located,
+            "split_all_sites_share": 100 * min(passing) if passing else float("nan"),
+            "split_deep_russian_min": min(r["counts"]["russian_deep"] for _, r in grid),
+            "split_deep_total": grid[0][1]["counts"]["deep"]}
+    ne, off = grid[0][1], _split(tables, m, 0.5, "official")
+    same = (ne["status"].equals(off["status"]) and ne["sites"]["status"].tolist() == off["sites"]["status"].tolist())
+    out["split_official_effect"] = "the same" if same else "differently"
+    out["split_official_why"] = ("no strait's position and no located site lies between the two lines" if same
+                                 else "a strait's position or a located site lies between the two lines")
+    out["split_official_fraction"] = 100 * off["fraction"]
+    out["split_official_ne_pct"] = 100 * off["land_km2"] / sum(areas.values())
+    return out
+
+
 def _latest(pop: pd.DataFrame, metric: str) -> pd.Series:
     """The latest former-residents row of ``metric`` (its index is the population table's)."""
     rows = pop[(pop["group"] == "former_residents") & (pop["metric"] == metric)]
@@ -834,6 +979,7 @@ def key_numbers(tables: dict[str, pd.DataFrame], m: Measures | None = None) -> d
             "pop1945_etorofu": islands.official(facts, "population_1945")["etorofu"]}
     aso = tables["legal_positions"].set_index("id").loc["japan_aso_2006_equal_area"]  # the equal split floated in the Diet in 2006
     out["aso_date"] = text.fmt_date(aso["date"], aso["date_precision"])
+    out |= split_numbers(tables, m)  # for the exercises' solutions
     return out
 
 
