@@ -354,6 +354,17 @@ def test_cabinet_office_series_names_every_missing_wave(t):
     assert not fy.duplicated().any()
 
 
+def test_cabinet_office_affinity_shares_of_one_wave_add_up(t):
+    """Where a wave has both 'feel' and 'do not feel' affinity shares, they leave room for 'don't know'
+    (sum <= 100); the October 2010 wave has both since its 'do not feel' share was sourced (82.4 %)."""
+    rows = t["polls"][t["polls"]["question_id"] == "jp_cao_affinity_russia"]
+    wide = rows.pivot_table(index="fieldwork_date", columns="answer_en", values="share_pct", aggfunc="first")
+    both = wide.dropna(subset=["feel affinity", "do not feel affinity"])
+    assert ((both["feel affinity"] + both["do not feel affinity"]) <= 100.05).all(), both
+    assert both.loc[pd.Timestamp("2010-10-01"), "do not feel affinity"] == pytest.approx(82.4)
+    assert both.loc[pd.Timestamp("2010-10-01"), "feel affinity"] == pytest.approx(14.0)
+
+
 def test_january_wave_counts_for_the_fiscal_year_before():
     fy = economy.cao_fiscal_year(pd.Series(pd.to_datetime(["2016-01-01", "2016-10-27", "2014-10-01"])))
     assert fy.tolist() == [2015, 2016, 2014]
