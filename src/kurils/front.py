@@ -273,13 +273,14 @@ def topic_counts(statements_: pd.DataFrame, since=None, until=None) -> pd.DataFr
 
 
 #: Wordings to look for in the statements: a name -> a case-insensitive pattern in the four languages of the
-#: quotes (English, Russian, Japanese, Chinese in simplified and traditional characters).
+#: quotes (English, Russian, Japanese, Chinese in simplified and traditional characters). Characters no quote
+#: uses are written as Unicode escapes, so that the book's subset fonts need not carry them.
 WORDINGS = {
-    "war": r"\bwars?\b|войн|戦争|大戦|战争|戰爭",
-    "sovereignty": r"sovereign|суверен|主権|主权|主權",
+    "war": r"\bwars?\b|войн|戦\u4e89|大戦|\u6218\u4e89|戰爭",
+    "sovereignty": r"sovereign|суверен|主権|主\u6743|主\u6b0a",
     "inherent": r"inherent|integral|固有|исконн|неотъемлем",
-    "peace treaty": r"peace treaty|мирн\w* договор|平和条約|和平条约|和約",
-    "occupation": r"occup|оккуп|占領|占领|佔領",
+    "peace treaty": r"peace treaty|мирн\w* договор|平和条約|和平条\u7ea6|和約",
+    "occupation": r"occup|оккуп|占領|占\u9886|\u4f54領",
 }
 
 
