@@ -968,10 +968,14 @@ def audit(claim: dict, tables: dict[str, pd.DataFrame], *, index: BookIndex | No
     from kurils.text import table as page_table
 
     a = audit_claim(claim, tables, index=index, values=values, tolerance=tolerance, root=root)
-    evidence = [f"{html.escape(e['ref'])}: {html.escape(_number(e['value'], a['unit']))}"
-                + (f" (as of {html.escape(e['as_of'])})" if e["as_of"] else "")
-                + (f" <small>[{html.escape(e['source_kind'])}]</small>" if e["source_kind"] else "")
-                for e in a["evidence"]]
+    evidence, last_ref = [], None
+    for e in a["evidence"]:  # each reference once, then one line per row it matches
+        if e["ref"] != last_ref:
+            evidence.append(f"<code>{html.escape(e['ref'])}</code>")
+            last_ref = e["ref"]
+        evidence.append(html.escape(_number(e["value"], a["unit"]))
+                        + (f" (as of {html.escape(e['as_of'])})" if e["as_of"] else "")
+                        + (f" <small>[{html.escape(e['source_kind'])}]</small>" if e["source_kind"] else ""))
     computed = a["computed_verdict"]
     rows = [
         ("Claim", a["claim"]),
@@ -987,7 +991,8 @@ def audit(claim: dict, tables: dict[str, pd.DataFrame], *, index: BookIndex | No
     ]
     frame = pd.DataFrame(rows, columns=["Ledger column", "Audit"])
     uid = uid or f"claims-audit-{a['id']}".replace("_", "-")
-    return wrap_columns(page_table(frame, uid=uid), {1: "14em"})
+    return wrap_columns(page_table(frame, uid=uid), {0: "6em", 1: "10em"}).set_table_styles(
+        [{"selector": "td", "props": "overflow-wrap: anywhere;"}], overwrite=False)  # long references wrap on phones
 
 
 def filter_ledger(claims: pd.DataFrame, *, verdict: str | None = None, kind: str | None = None,
