@@ -373,4 +373,5 @@ def test_filter_ledger_and_crosstab_match_the_csv(t):
     assert len(claims.filter_ledger(t["claims"])) == len(rows)
     table = claims.verdicts_by_source_kind(t["claims"]).set_index("Verdict")
     assert int(table.loc["All verdicts"].sum()) == len(rows)
-    assert int(table.at["Accurate", "press"]) == sum(r["verdict"] == "accurate" and r["source_kind"] == "press" for r in rows)
+    assert list(table.columns)[0] == "Official" or "official" not in {r["source_kind"] for r in rows}
+    assert int(table.at["Accurate", "Press"]) == sum(r["verdict"] == "accurate" and r["source_kind"] == "press" for r in rows)

@@ -173,9 +173,9 @@ def test_wording_counts(t):
     both = front.statements(t["positions"], t["legal_positions"])
     war = front.wording_counts(both).set_index("Perspective")
     assert list(war.index) == list(front.ACTORS.values())
-    assert (war["Statements"] == both.groupby("actor").size().reindex(list(front.ACTORS)).to_numpy()).all()
+    assert (war["Quotes"] == both.groupby("actor").size().reindex(list(front.ACTORS)).to_numpy()).all()
     assert war.at["Moscow", "Using “war”"] > 0  # 'the results of the Second World War'
-    assert (war["Using “war”"] <= war["Statements"]).all()
+    assert (war["Using “war”"] <= war["Quotes"]).all()
     # a pattern of one's own, checked against the raw CSV
     own = front.wording_counts(t["positions"].assign(table="positions"), "Kuril", columns=("quote",))
     expected = sum("kuril" in r["quote"].lower() for r in raw("positions") if r["actor"] == "ainu")

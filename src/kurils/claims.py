@@ -991,8 +991,8 @@ def audit(claim: dict, tables: dict[str, pd.DataFrame], *, index: BookIndex | No
     ]
     frame = pd.DataFrame(rows, columns=["Ledger column", "Audit"])
     uid = uid or f"claims-audit-{a['id']}".replace("_", "-")
-    return wrap_columns(page_table(frame, uid=uid), {0: "6em", 1: "10em"}).set_table_styles(
-        [{"selector": "td", "props": "overflow-wrap: anywhere;"}], overwrite=False)  # long references wrap on phones
+    return wrap_columns(page_table(frame, uid=uid), {0: "5em", 1: "9em"}).set_table_styles(
+        [{"selector": "td, td code", "props": "overflow-wrap: anywhere;"}], overwrite=False)  # long references wrap on phones
 
 
 def filter_ledger(claims: pd.DataFrame, *, verdict: str | None = None, kind: str | None = None,
@@ -1008,9 +1008,13 @@ def filter_ledger(claims: pd.DataFrame, *, verdict: str | None = None, kind: str
 
 
 def verdicts_by_source_kind(claims: pd.DataFrame) -> pd.DataFrame:
-    """Claims per verdict (rows, in :data:`VERDICTS` order) and kind of the claim's own source (columns)."""
+    """Claims per verdict (rows, in :data:`VERDICTS` order) and kind of the claim's own source (columns, in the
+    order of :data:`kurils.sources.KINDS`, named by their labels; kinds no claim uses are left out)."""
+    from kurils.sources import KIND_LABELS, KINDS as source_kinds
+
     table = pd.crosstab(claims["verdict"], claims["source_kind"])
-    table = table.reindex(index=list(VERDICTS), fill_value=0)
+    table = table.reindex(index=list(VERDICTS), columns=[k for k in source_kinds if k in table.columns], fill_value=0)
+    table.columns = [KIND_LABELS[k] for k in table.columns]
     table.index = [VERDICT_LABELS[v] for v in table.index]
     table.loc["All verdicts"] = table.sum(axis=0)
     return table.rename_axis(None, axis=0).rename_axis(None, axis=1).reset_index(names="Verdict")

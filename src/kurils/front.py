@@ -288,7 +288,8 @@ def wording_counts(statements_: pd.DataFrame, wording: str = "war", columns=("qu
     """How many of each actor's statements use a wording, in the quote as published or its English rendering.
 
     ``wording`` is a name in :data:`WORDINGS` or a regular expression of one's own (case-insensitive).
-    One row per actor in :data:`ACTORS` order: its statements, how many use the wording, and the share.
+    One row per actor in :data:`ACTORS` order: its statements (``Quotes``), how many use the wording, and
+    the share in per cent (short column names, so that the table fits a phone).
     The quotes are short excerpts chosen for the page, not whole speeches: a count says what the page
     shows, not how often a government uses the words.
     """
@@ -298,8 +299,8 @@ def wording_counts(statements_: pd.DataFrame, wording: str = "war", columns=("qu
     total = statements_.groupby("actor").size().reindex(list(ACTORS), fill_value=0)
     using = statements_[hit].groupby("actor").size().reindex(list(ACTORS), fill_value=0)
     share = (100 * using / total.where(total > 0)).round(0).astype("Int64")  # no statements: shown as –
-    return pd.DataFrame({"Perspective": [ACTORS[a] for a in ACTORS], "Statements": total.to_numpy(),
-                         f"Using “{wording}”": using.to_numpy(), "Share, %": share.to_numpy()})
+    return pd.DataFrame({"Perspective": [ACTORS[a] for a in ACTORS], "Quotes": total.to_numpy(),
+                         f"Using “{wording}”": using.to_numpy(), "%": share.to_numpy()})
 
 
 def _md_escape(s: str) -> str:
