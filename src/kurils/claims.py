@@ -1009,7 +1009,7 @@ def filter_ledger(claims: pd.DataFrame, *, verdict: str | None = None, kind: str
 
 def verdicts_by_source_kind(claims: pd.DataFrame) -> pd.DataFrame:
     """Claims per verdict (rows, in :data:`VERDICTS` order) and kind of the claim's own source (columns, in the
-    order of :data:`kurils.sources.KINDS`, named by their labels; kinds no claim uses are left out)."""
+    order of ``kurils.sources.KINDS``, named by their labels; kinds no claim uses are left out)."""
     from kurils.sources import KIND_LABELS, KINDS as source_kinds
 
     table = pd.crosstab(claims["verdict"], claims["source_kind"])
