@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kurils import claims, data, style
+from kurils import claims, course, data, style
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
@@ -267,8 +267,9 @@ def test_key_numbers_cover_every_name_the_page_glues(key):
     cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
     names = front.glue_names(page) - cited
     assert len(names) > 20, "glue names not parsed"
-    assert names <= set(key), f"glued but not computed: {sorted(names - set(key))}"
-    assert "text.glue_all(claims.key_numbers(t))" in page
+    computed = set(key) | set(course.key_numbers("claims"))  # the reading time comes from kurils.course
+    assert names <= computed, f"glued but not computed: {sorted(names - computed)}"
+    assert "text.glue_all(claims.key_numbers(t) | course.key_numbers(\"claims\"))" in page
 
 
 def test_key_numbers_on_the_real_ledger(t, key, values):
@@ -288,3 +289,89 @@ def test_key_numbers_on_the_real_ledger(t, key, values):
     assert key["about_pct"] == pytest.approx(100 * claims.ABOUT_TOLERANCE)
     assert key["area_reading"] == claims.area_reading(values, key["claimed_share"])
     assert key["current_to"].startswith("Sources read up to ")
+
+
+# ------------------------------------------------------------------------------- auditing a new claim
+
+
+def _raw_rows(table: str) -> list[dict]:
+    with (DATA / f"{table}.csv").open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+POPULATION = {"id": "islands_population", "claim": "About N people live on the four islands.", "kind": "fact",
+              "verdict": "accurate", "evidence": "population:northern_territories/resident_population",
+              "claimed_unit": "persons"}
+
+
+def test_audit_reads_every_matching_row_of_the_evidence(t, values, index):
+    rows = [r for r in _raw_rows("population")
+            if r["place_id"] == "northern_territories" and r["group"] == "resident_population"]
+    assert len(rows) >= 2
+    counts = sorted(float(r["value"]) for r in rows)
+    a = claims.audit_claim({**POPULATION, "claimed_value": counts[0]}, t, index=index, values=values)
+    assert sorted(e["value"] for e in a["evidence"]) == counts
+    assert a["problems"] == [] or all("your verdict" in p for p in a["problems"])
+
+
+def test_audit_verdict_follows_the_tolerance(t, values, index):
+    rows = [float(r["value"]) for r in _raw_rows("population")
+            if r["place_id"] == "northern_territories" and r["group"] == "resident_population"]
+    low, high = min(rows), max(rows)
+    # a claim just above the highest count: every count agrees at a wide tolerance, none at a narrow one
+    claimed = high * 1.05
+    wide = claims.audit_claim({**POPULATION, "claimed_value": claimed}, t, index=index, values=values, tolerance=0.5)
+    narrow = claims.audit_claim({**POPULATION, "claimed_value": claimed}, t, index=index, values=values,
+                                tolerance=0.01)
+    assert wide["computed_verdict"] == "accurate" and wide["problems"] == []
+    assert narrow["computed_verdict"] == "inaccurate"
+    assert any("your verdict 'accurate' but the data give 'inaccurate'" in p for p in narrow["problems"])
+    if high > low * 1.02:  # the sources differ: a claim at the highest count matches only some of them
+        some = claims.audit_claim({**POPULATION, "claimed_value": high}, t, index=index, values=values, tolerance=0.01)
+        assert some["computed_verdict"] == "partly_accurate"
+
+
+def test_audit_checks_years_exactly(t, values, index):
+    art67 = next(r for r in _raw_rows("legal_instruments") if r["id"] == "ru_constitution_art67_2_1_ru")
+    year = int(art67["date_in_force"][:4])
+    claim = {"id": "art67", "claim": "The constitution bars handing over territory since year Y.", "kind": "fact",
+             "evidence": "legal_instruments:ru_constitution_art67_2_1_ru", "claimed_unit": "year"}
+    assert claims.audit_claim({**claim, "claimed_value": year}, t, index=index, values=values)["computed_verdict"] == "accurate"
+    assert claims.audit_claim({**claim, "claimed_value": year + 1}, t, index=index, values=values)["computed_verdict"] == "inaccurate"
+
+
+def test_audit_applies_the_ledger_rules(t, values, index):
+    bad = claims.audit_claim({"id": "x", "claim": "c", "kind": "fact", "evidence": "population:atlantis",
+                              "finding": "It was 12 in {decl_year}.", "claimed_value": 1}, t, index=index, values=values)
+    problems = " ".join(bad["problems"])
+    assert "no matching row" in problems and "digits typed" in problems
+    assert bad["computed_verdict"] == "unverifiable"  # a number, but nothing to check it against
+    assert claims.audit_claim({"id": "o", "claim": "c", "kind": "opinion", "verdict": "opinion"}, t, index=index,
+                              values=values)["computed_verdict"] == "opinion"
+    assert claims.audit_claim({"id": "n", "claim": "c", "kind": "fact"}, t, index=index,
+                              values=values)["computed_verdict"] is None
+    ok = claims.audit_claim({"id": "f", "claim": "c", "kind": "fact", "finding": "Signed in {decl_year}."}, t,
+                            index=index, values=values)
+    assert ok["finding"] == f"Signed in {values['decl_year']}."
+
+
+def test_audit_table_shows_the_verdict_and_every_value(t, values, index):
+    html = claims.audit({**POPULATION, "claimed_value": 1}, t, index=index, values=values).to_html()
+    assert "Inaccurate" in html and "Verdict from the data" in html
+    assert "population:northern_territories/resident_population" in html
+    for r in _raw_rows("population"):
+        if r["place_id"] == "northern_territories" and r["group"] == "resident_population":
+            assert f"{float(r['value']):,.0f} persons" in html
+
+
+def test_filter_ledger_and_crosstab_match_the_csv(t):
+    rows = _raw_rows("claims")
+    for verdict in claims.VERDICTS:
+        assert len(claims.filter_ledger(t["claims"], verdict=verdict)) == sum(r["verdict"] == verdict for r in rows)
+    press_facts = sum(r["source_kind"] == "press" and r["kind"] == "fact" for r in rows)
+    assert len(claims.filter_ledger(t["claims"], kind="fact", source_kind="press")) == press_facts
+    assert len(claims.filter_ledger(t["claims"])) == len(rows)
+    table = claims.verdicts_by_source_kind(t["claims"]).set_index("Verdict")
+    assert int(table.loc["All verdicts"].sum()) == len(rows)
+    assert list(table.columns)[0] == "Official" or "official" not in {r["source_kind"] for r in rows}
+    assert int(table.at["Accurate", "Press"]) == sum(r["verdict"] == "accurate" and r["source_kind"] == "press" for r in rows)

@@ -153,6 +153,36 @@ def test_every_glued_name_is_computed(t, values):
         assert names <= computed[name] | cited, f"{name}: glued but never computed: {sorted(names - computed[name] - cited)}"
 
 
+def test_topic_counts_by_period(t):
+    both = front.statements(t["positions"], t["legal_positions"])
+    everything = front.topic_counts(both).set_index("Topic")
+    assert front.topic_counts(both, since=None, until=None).equals(front.topic_counts(both))
+    dated = both["date"].notna()
+    after = front.topic_counts(both, since=2022).set_index("Topic")
+    before = front.topic_counts(both, until="2022-01-01").set_index("Topic")
+    assert int(after.loc["All topics"].sum()) == int((both["date"] >= "2022-01-01").sum())
+    assert int(after.loc["All topics"].sum()) + int(before.loc["All topics"].sum()) == int(dated.sum())
+    assert int(everything.loc["All topics"].sum()) == len(both)
+    assert list(after.columns) == list(front.SHORT_ACTORS.values())  # every actor keeps its column
+    rows = [r for r in raw("positions") if r["actor"] == "moscow" and r["date"] and r["date"] >= "2022"]
+    mine = front.topic_counts(front.statements(t["positions"], t["legal_positions"].iloc[0:0]), since=2022)
+    assert int(mine.set_index("Topic").loc["All topics", "Moscow"]) == len(rows)
+
+
+def test_wording_counts(t):
+    both = front.statements(t["positions"], t["legal_positions"])
+    war = front.wording_counts(both).set_index("Perspective")
+    assert list(war.index) == list(front.ACTORS.values())
+    assert (war["Quotes"] == both.groupby("actor").size().reindex(list(front.ACTORS)).to_numpy()).all()
+    assert war.at["Moscow", "Using “war”"] > 0  # 'the results of the Second World War'
+    assert (war["Using “war”"] <= war["Quotes"]).all()
+    # a pattern of one's own, checked against the raw CSV
+    own = front.wording_counts(t["positions"].assign(table="positions"), "Kuril", columns=("quote",))
+    expected = sum("kuril" in r["quote"].lower() for r in raw("positions") if r["actor"] == "ainu")
+    assert own.set_index("Perspective").at["The Ainu", "Using “Kuril”"] == expected
+    assert set(front.WORDINGS) >= {"war", "sovereignty", "inherent"}
+
+
 def test_glue_names_parser():
     page = "a {glue:text}`x:,.0f` b {glue:md}`y` c {glue}`z`\n```{glue:md} card\n:format: myst\n```\n"
     assert front.glue_names(page) == {"x", "y", "z", "card"}

@@ -827,6 +827,7 @@ def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
     essay's claimed share and the reading of it, the tolerance of "about", and the currency line.
     """
     from kurils import text
+    from kurils.sources import KINDS as source_kinds
 
     ledger = tables["claims"]
     values = numbers(tables)
@@ -847,4 +848,173 @@ def key_numbers(tables: dict[str, pd.DataFrame]) -> dict:
         "claimed_share": claimed_share,
         "area_reading": area_reading(values, claimed_share),
         "about_pct": 100 * ABOUT_TOLERANCE,
+        **{f"n_source_{kind}": int((ledger["source_kind"] == kind).sum()) for kind in source_kinds},
     }
+
+
+# ----------------------------------------------------------------------------------------------------
+# Auditing a new claim the way the ledger does (the page's method exercise)
+
+#: Date columns whose year a claim stated in years is checked against, in order of preference.
+YEAR_COLUMNS = ("date_in_force", "date_signed", "date", "as_of", "start")
+#: What an audited claim may leave out, and the value it then gets.
+AUDIT_DEFAULTS = {"verdict": None, "finding": "", "evidence": "", "claimed_value": None, "claimed_unit": "",
+                  "source_date": pd.NaT, "note": ""}
+
+
+def evidence_values(ref: Ref, tables: dict[str, pd.DataFrame], unit: str = "",
+                    root: Path | None = None) -> list[dict]:
+    """The values a table reference gives for checking a claim: one dict per matching row.
+
+    A claim in years (``unit == "year"``) is checked against the year of the row's first date in
+    :data:`YEAR_COLUMNS`; any other claim against the row's numeric ``value``. Each dict holds
+    ``ref``, ``value`` (None when the row has nothing to check against), ``as_of`` (a phrase or '')
+    and ``source_kind``.
+    """
+    out = []
+    for _, row in matching_rows(ref, tables, root).iterrows():
+        value = None
+        if unit == "year":
+            column = next((c for c in YEAR_COLUMNS if c in row and pd.notna(row[c])), None)
+            value = int(pd.Timestamp(row[column]).year) if column else None
+        elif "value" in row:
+            number = pd.to_numeric(pd.Series([row["value"]]), errors="coerce").iloc[0]
+            value = None if pd.isna(number) else float(number)
+        as_of = ""
+        if "as_of" in row and pd.notna(row["as_of"]):
+            precision = row["as_of_precision"] if "as_of_precision" in row and pd.notna(row["as_of_precision"]) else "day"
+            as_of = fmt_date(row["as_of"], precision)
+        out.append({"ref": ref.raw, "value": value, "as_of": as_of,
+                    "source_kind": str(row["source_kind"]) if "source_kind" in row else ""})
+    return out
+
+
+def audit_verdict(kind: str, claimed, found: list, unit: str = "", tolerance: float = ABOUT_TOLERANCE) -> str | None:
+    """The verdict the data give a claim, by the ledger's rules for numbers and dates.
+
+    An opinion gets 'opinion'. A claim with no number gets None: its verdict must be argued, not
+    computed. A number with nothing in the evidence to check it against is 'unverifiable'. Otherwise
+    each value found is compared with the claim — a year exactly, anything else within ``tolerance``
+    (:func:`about`): 'accurate' when all agree, 'partly_accurate' when only some do (the sources
+    disagree), 'inaccurate' when none does.
+    """
+    if kind == "opinion":
+        return "opinion"
+    if claimed is None or pd.isna(claimed):
+        return None
+    found = [v for v in found if v is not None]
+    if not found:
+        return "unverifiable"
+    agree = [int(claimed) == int(v) if unit == "year" else about(float(claimed), v, tolerance) for v in found]
+    return "accurate" if all(agree) else "partly_accurate" if any(agree) else "inaccurate"
+
+
+def audit_claim(claim: dict, tables: dict[str, pd.DataFrame], *, index: BookIndex | None = None,
+                values: dict | None = None, tolerance: float = ABOUT_TOLERANCE, root: Path | None = None) -> dict:
+    """Check one new claim, given as a row of ``data/claims.csv`` (a dict of its columns), as the ledger does.
+
+    Needs ``id``, ``claim`` and ``kind``; ``verdict`` is the verdict the reader expects, ``evidence`` the
+    references (``table:key``, ``doc:label``, ``fig:name``), ``claimed_value`` and ``claimed_unit`` the
+    number or year the claim states. Returns the evidence values found, the computed verdict
+    (:func:`audit_verdict`), the finding rendered, and the ledger's problems (:func:`problems`: bad
+    references, typed digits, a stored verdict the data contradict).
+    """
+    row = {**AUDIT_DEFAULTS, **claim}
+    frame = pd.DataFrame([row])
+    index = index if index is not None else book_index()
+    values = values if values is not None else numbers(tables)
+    unit = str(row["claimed_unit"] or "")
+    found: list[dict] = []
+    try:
+        refs = parse_evidence(row["evidence"])
+    except ValueError:
+        refs = []
+    for ref in refs:
+        if ref.kind == "table" and ref.target in tables:
+            found += evidence_values(ref, tables, unit, root)
+    claimed = _claimed(row["claimed_value"])
+    verdict = audit_verdict(row["kind"], claimed, [f["value"] for f in found], unit, tolerance)
+    issues = problems(frame.assign(verdict=row["verdict"] or "unset"), tables, values, index, root)
+    issues = [p for p in issues if "an opinion (and only an opinion)" not in p or row["verdict"]]
+    if row["verdict"] and verdict and row["verdict"] != verdict:
+        issues.append(f"{row['id']}: your verdict {row['verdict']!r} but the data give {verdict!r}")
+    try:
+        finding = render_findings(frame, values).iloc[0]
+    except (KeyError, IndexError, ValueError):
+        finding = str(row["finding"])
+    return {"id": row["id"], "claim": row["claim"], "kind": row["kind"], "claimed": claimed, "unit": unit,
+            "evidence": found, "computed_verdict": verdict, "your_verdict": row["verdict"], "finding": finding,
+            "problems": issues, "tolerance": tolerance}
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "year":
+        return f"{int(value)}"
+    digits = 0 if float(value).is_integer() else 1
+    return f"{value:,.{digits}f}" + (f" {unit}" if unit else "")
+
+
+def audit(claim: dict, tables: dict[str, pd.DataFrame], *, index: BookIndex | None = None,
+          values: dict | None = None, tolerance: float = ABOUT_TOLERANCE, root: Path | None = None,
+          uid: str | None = None):
+    """:func:`audit_claim` as a two-column page table, one line per column of the ledger it fills.
+
+    ``uid`` names the table's HTML id (default: from the claim's id); give two audits of one claim on
+    a page different uids."""
+    import html
+
+    from kurils.text import table as page_table
+
+    a = audit_claim(claim, tables, index=index, values=values, tolerance=tolerance, root=root)
+    evidence, last_ref = [], None
+    for e in a["evidence"]:  # each reference once, then one line per row it matches
+        if e["ref"] != last_ref:
+            evidence.append(f"<code>{html.escape(e['ref'])}</code>")
+            last_ref = e["ref"]
+        evidence.append(html.escape(_number(e["value"], a["unit"]))
+                        + (f" (as of {html.escape(e['as_of'])})" if e["as_of"] else "")
+                        + (f" <small>[{html.escape(e['source_kind'])}]</small>" if e["source_kind"] else ""))
+    computed = a["computed_verdict"]
+    rows = [
+        ("Claim", a["claim"]),
+        ("Kind", KIND_LABELS.get(a["kind"], a["kind"])),
+        ("Claimed", _number(a["claimed"], a["unit"])),
+        ("Values in the data", Markup("<br>".join(evidence)) if evidence else "none found"),
+        ("Rule", "year must match exactly" if a["unit"] == "year"
+         else f"within {100 * a['tolerance']:.0f} % of every value"),
+        ("Verdict from the data", badge(computed) if computed else "not computed: argue it in the finding"),
+        ("Your verdict", badge(a["your_verdict"]) if a["your_verdict"] in VERDICTS else "–"),
+        ("Finding", a["finding"] or "–"),
+        ("Problems", "; ".join(a["problems"]) or "none"),
+    ]
+    frame = pd.DataFrame(rows, columns=["Ledger column", "Audit"])
+    uid = uid or f"claims-audit-{a['id']}".replace("_", "-")
+    return wrap_columns(page_table(frame, uid=uid), {0: "5em", 1: "9em"}).set_table_styles(
+        [{"selector": "td, td code", "props": "overflow-wrap: anywhere;"}], overwrite=False)  # long references wrap on phones
+
+
+def filter_ledger(claims: pd.DataFrame, *, verdict: str | None = None, kind: str | None = None,
+                  source_kind: str | None = None) -> pd.DataFrame:
+    """The ledger's claims with a given verdict, kind and/or kind of source (None: any), as a short table."""
+    rows = claims
+    for column, wanted in (("verdict", verdict), ("kind", kind), ("source_kind", source_kind)):
+        if wanted is not None:
+            rows = rows[rows[column] == wanted]
+    return pd.DataFrame({"Claim": rows["claim"].to_numpy(), "Kind": rows["kind"].map(KIND_LABELS).to_numpy(),
+                         "Verdict": rows["verdict"].map(VERDICT_LABELS).to_numpy(),
+                         "Source kind": rows["source_kind"].to_numpy()})
+
+
+def verdicts_by_source_kind(claims: pd.DataFrame) -> pd.DataFrame:
+    """Claims per verdict (rows, in :data:`VERDICTS` order) and kind of the claim's own source (columns, in the
+    order of ``kurils.sources.KINDS``, named by their labels; kinds no claim uses are left out)."""
+    from kurils.sources import KIND_LABELS, KINDS as source_kinds
+
+    table = pd.crosstab(claims["verdict"], claims["source_kind"])
+    table = table.reindex(index=list(VERDICTS), columns=[k for k in source_kinds if k in table.columns], fill_value=0)
+    table.columns = [KIND_LABELS[k] for k in table.columns]
+    table.index = [VERDICT_LABELS[v] for v in table.index]
+    table.loc["All verdicts"] = table.sum(axis=0)
+    return table.rename_axis(None, axis=0).rename_axis(None, axis=1).reset_index(names="Verdict")

@@ -241,13 +241,66 @@ SHORT_ACTORS = {"tokyo": "Tokyo", "moscow": "Moscow", "beijing": "Beijing", "was
                 "former_residents": "Former residents", "ainu": "Ainu", "current_residents": "Residents"}
 
 
-def topic_counts(statements_: pd.DataFrame) -> pd.DataFrame:
-    """How many statements each actor has on each topic (rows: topics with any statement, then all; columns: actors)."""
+def in_period(statements_: pd.DataFrame, since=None, until=None) -> pd.DataFrame:
+    """The statements dated from ``since`` (inclusive) to ``until`` (exclusive); both ``None``: all of them.
+
+    Bounds are anything ``pd.Timestamp`` reads, or a year as an int (``2022`` is 1 January 2022).
+    Once a bound is given, undated statements are left out: they cannot be placed in a period.
+    """
+    if since is None and until is None:
+        return statements_
+    dates = statements_["date"]
+    keep = dates.notna()
+    if since is not None:
+        keep &= dates >= pd.Timestamp(str(since))
+    if until is not None:
+        keep &= dates < pd.Timestamp(str(until))
+    return statements_[keep]
+
+
+def topic_counts(statements_: pd.DataFrame, since=None, until=None) -> pd.DataFrame:
+    """How many statements each actor has on each topic (rows: topics with any statement, then all; columns: actors).
+
+    ``since`` and ``until`` restrict the count to a period (:func:`in_period`); every actor keeps its
+    column, with zeros where it has no statement in the period.
+    """
+    statements_ = in_period(statements_, since, until)
     table = pd.crosstab(statements_["topic"].map(TOPICS), statements_["actor"].map(SHORT_ACTORS))
     table = table.reindex(index=[t for t in TOPICS.values() if t in table.index], columns=list(SHORT_ACTORS.values()))
     table = table.fillna(0).astype(int)
     table.loc["All topics"] = table.sum(axis=0)
     return table.rename_axis(None, axis=0).rename_axis(None, axis=1).reset_index(names="Topic")
+
+
+#: Wordings to look for in the statements: a name -> a case-insensitive pattern in the four languages of the
+#: quotes (English, Russian, Japanese, Chinese in simplified and traditional characters). Characters no quote
+#: uses are written as Unicode escapes, so that the book's subset fonts need not carry them.
+WORDINGS = {
+    "war": r"\bwars?\b|войн|戦\u4e89|大戦|\u6218\u4e89|戰爭",
+    "sovereignty": r"sovereign|суверен|主権|主\u6743|主\u6b0a",
+    "inherent": r"inherent|integral|固有|исконн|неотъемлем",
+    "peace treaty": r"peace treaty|мирн\w* договор|平和条約|和平条\u7ea6|和約",
+    "occupation": r"occup|оккуп|占領|占\u9886|\u4f54領",
+}
+
+
+def wording_counts(statements_: pd.DataFrame, wording: str = "war", columns=("quote", "quote_en")) -> pd.DataFrame:
+    """How many of each actor's statements use a wording, in the quote as published or its English rendering.
+
+    ``wording`` is a name in :data:`WORDINGS` or a regular expression of one's own (case-insensitive).
+    One row per actor in :data:`ACTORS` order: its statements (``Quotes``), how many use the wording, and
+    the share in per cent (short column names, so that the table fits a phone).
+    The quotes are short excerpts chosen for the page, not whole speeches: a count says what the page
+    shows, not how often a government uses the words.
+    """
+    pattern = WORDINGS.get(wording, wording)
+    words = statements_[list(columns)].fillna("").astype(str).agg(" ".join, axis=1)
+    hit = words.str.contains(pattern, case=False, regex=True)
+    total = statements_.groupby("actor").size().reindex(list(ACTORS), fill_value=0)
+    using = statements_[hit].groupby("actor").size().reindex(list(ACTORS), fill_value=0)
+    share = (100 * using / total.where(total > 0)).round(0).astype("Int64")  # no statements: shown as –
+    return pd.DataFrame({"Perspective": [ACTORS[a] for a in ACTORS], "Quotes": total.to_numpy(),
+                         f"Using “{wording}”": using.to_numpy(), "%": share.to_numpy()})
 
 
 def _md_escape(s: str) -> str:
@@ -287,7 +340,23 @@ def perspective_values(t: dict[str, pd.DataFrame] | None = None) -> dict:
     for actor in ACTORS:
         values[f"n_{actor}"] = int((both["actor"] == actor).sum())
         values[f"card_{actor}"] = card_md(key.loc[KEY_QUOTES[actor]])
+    # the exercises' readings: who speaks after the break of 2022, and who speaks of the war
+    recent = in_period(both, since=BREAK_YEAR)
+    values["n_since_break"] = len(recent)
+    values["quiet_since_break"] = _actors_phrase(a for a in ACTORS if a not in set(recent["actor"]))
+    war = wording_counts(both, "war").set_index("Perspective")["Using “war”"]
+    values["war_wording_actors"] = _actors_phrase(a for a in ACTORS if war[ACTORS[a]] > 0)
     return values
+
+
+#: The year Moscow broke off the peace-treaty talks: the period bound the exercises start from.
+BREAK_YEAR = 2022
+
+
+def _actors_phrase(actors) -> str:
+    """'Moscow and Beijing', 'the Ainu and the islands' residents' (ACTORS labels, lower-case 'the'), or 'none'."""
+    labels = [ACTORS[a][0].lower() + ACTORS[a][1:] if ACTORS[a].startswith("The ") else ACTORS[a] for a in actors]
+    return okhotsk.join_and(labels) if labels else "none"
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -371,7 +440,8 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     if "alive_prelim" in people:
         v["alive_prelim"], v["alive_prelim_date"] = people["alive_prelim"], people["alive_prelim_date"]
     for event_id in ["treaty_shimoda_1855", "habomai_occupied_1945", "joint_declaration_signed_1956",
-                     "soviet_memorandum_1960", "constitution_2020", "russia_ends_talks_2022", "singapore_2018"]:
+                     "soviet_memorandum_1960", "constitution_2020", "russia_ends_talks_2022", "singapore_2018",
+                     "takaichi_nt_day_2026"]:
         v[f"date_{event_id}"] = history.event_date(tl, event_id)
     v["n_events"] = len(tl)
     two = history.bilateral(tl)
