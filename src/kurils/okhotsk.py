@@ -1003,7 +1003,8 @@ def scenario_display(summary: pd.DataFrame, control_table: pd.DataFrame) -> pd.D
 TABLES = ["islands", "straits", "military_sites", "weapon_systems", "places", "region_facts"]
 
 #: Facts of ``region_facts`` the prose quotes as numbers, glued under their own id.
-FACT_VALUES = ["okhotsk_area_britannica", "okhotsk_area_columbia", "okhotsk_area_nasa", "okhotsk_max_depth_3372",
+FACT_VALUES = ["okhotsk_area_britannica", "okhotsk_area_columbia", "okhotsk_area_nasa", "okhotsk_area_jma",
+               "okhotsk_max_depth_3372",
                "okhotsk_max_depth_3363", "okhotsk_mean_depth_859", "okhotsk_mean_depth_777", "okhotsk_shelf_share",
                "okhotsk_ice_peak_cover_low", "okhotsk_ice_peak_cover_high", "okhotsk_ice_duration",
                "okhotsk_ice_thickness", "kuril_length_1300", "kuril_length_1150", "kuril_length_1200",
