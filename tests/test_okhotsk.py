@@ -234,6 +234,55 @@ def test_depth_rule(args, expected):
     assert ok.depth_class_of(*args) == expected
 
 
+def test_the_deepest_rule_reads_the_largest_figure_and_rejects_unknown_rules():
+    # sources at 500 and 1,110 m: cautious -> intermediate, generous -> deep; both flag the disagreement
+    assert ok.depth_class_of([500, 1110], [], None) == ("intermediate", "maximum", True)
+    assert ok.depth_class_of([500, 1110], [], None, depth_rule="deepest") == ("deep", "maximum", True)
+    # a lower bound beyond every maximum counts under the generous rule
+    assert ok.depth_class_of([800], [1200], None, depth_rule="deepest")[0] == "deep"
+    # a sill still decides, whatever the rule
+    assert ok.depth_class_of([2000], [], 30, depth_rule="deepest") == ("shallow", "sill", False)
+    with pytest.raises(ValueError, match="depth_rule"):
+        ok.depth_class_of([500], [], None, depth_rule="median")
+
+
+def test_deep_exits_under_both_rules(t):
+    cautious = ok.deep_exits(t["straits"])
+    generous = ok.deep_exits(t["straits"], depth_rule="deepest")
+    assert list(cautious.index) == list(generous.index) == list(t["summary"].index[ok.pacific_exits(t["summary"])])
+    # the default reproduces the chapter's summary
+    assert cautious["Deep"].tolist() == (t["summary"].loc[cautious.index, "exit_depth_class"] == "deep").tolist()
+    # the generous rule can only add deep exits, and it adds the Fourth Kuril Strait (500 or 1,110 m)
+    assert set(cautious.index[cautious["Deep"]]) < set(generous.index[generous["Deep"]])
+    assert set(generous.index[generous["Deep"]]) - set(cautious.index[cautious["Deep"]]) == {"fourth_kuril"}
+    # the Nemuro route stays shallow: its Izmeny channel limits it under any rule
+    assert not generous.at["nemuro", "Deep"] and "→" in generous.at["nemuro", "Route"]
+
+
+@pytest.fixture(scope="module")
+def analysis(t):
+    return ok.analyse({name: t[name] for name in ok.TABLES})
+
+
+def test_reach_table_at_a_drawn_range_matches_the_coverage_table(t, analysis):
+    drawn = analysis.ranges["bastion_p"][-1]
+    mine = ok.reach_table(analysis, t["military_sites"], drawn)
+    page = ok.coverage_display(analysis.coverage.reset_index())
+    row = page[(page["Deployment"] == ok.DEPLOYMENT_LABELS["iturup_bastion"]) & (page["Range drawn, km"] == drawn)]
+    assert mine.reset_index(drop=True).equals(row.reset_index(drop=True))
+
+
+def test_a_longer_range_reaches_at_least_as_much(t, analysis):
+    table = ok.reach_table(analysis, t["military_sites"], [300, 600, 450], deployments=["iturup_bastion", "kunashir_bal"])
+    assert len(table) == 6
+    for _, group in table.groupby("Deployment"):
+        assert group["Range drawn, km"].tolist() == [300, 450, 600]
+        shares = [float(v.split(" / ")[0]) for v in group.iloc[:, -1]]
+        assert shares == sorted(shares)
+    with pytest.raises(KeyError):
+        ok.reach_table(analysis, t["military_sites"], 300, deployments=["nowhere"])
+
+
 def test_depth_classes_on_the_real_data(t):
     s = t["summary"]
     assert s.at["nevelskoy", "depth_basis"] == "sill" and s.at["nevelskoy", "depth_class"] == "shallow"
@@ -382,14 +431,17 @@ def k(t):
 
 
 def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
+    from kurils import course
+
     names = prose_glue_names("okhotsk")
     assert len(names) > 100
-    assert names <= set(k), sorted(names - set(k))
+    glued = set(k) | set(course.key_numbers("okhotsk"))
+    assert names <= glued, sorted(names - glued)
 
 
 def test_the_chapter_glues_its_key_numbers_in_one_call():
     source = (BOOK / "okhotsk.md").read_text(encoding="utf-8")
-    assert "text.glue_all(ok.key_numbers(t, a))" in source
+    assert 'text.glue_all(ok.key_numbers(t, a) | course.key_numbers("okhotsk"))' in source
     assert "glue_value" not in source and "glue_phrase" not in source
     assert first_cell_lines("okhotsk") <= 10
 
