@@ -256,7 +256,7 @@ def test_deep_exits_under_both_rules(t):
     assert set(cautious.index[cautious["Deep"]]) < set(generous.index[generous["Deep"]])
     assert set(generous.index[generous["Deep"]]) - set(cautious.index[cautious["Deep"]]) == {"fourth_kuril"}
     # the Nemuro route stays shallow: its Izmeny channel limits it under any rule
-    assert not generous.at["nemuro", "Deep"] and "→" in generous.at["nemuro", "Route"]
+    assert not generous.at["nemuro", "Deep"] and "→" in generous.at["nemuro", "Exit (route)"]
 
 
 @pytest.fixture(scope="module")

@@ -796,8 +796,8 @@ def deep_exits(straits: pd.DataFrame, *, depth_rule: str = "shallowest") -> pd.D
     """The Okhotsk–Pacific exits with their depth figures and route depth class under a depth rule.
 
     ``straits`` is the one-row-per-source table (data/straits.csv); ``depth_rule`` is ``"shallowest"``
-    (the chapter's rule) or ``"deepest"`` (:func:`depth_class_of`). One row per exit, in table order:
-    its route, every source's maximum depth on the route, the depth class of its whole route
+    (the chapter's rule) or ``"deepest"`` (:func:`depth_class_of`). One row per exit (index: strait id), in
+    table order: its name or route, every source's maximum depth on the route, the depth class of its whole route
     (:func:`route_depth_class`) and whether that route is deep (over 1,000 m all the way).
     """
     summary = strait_summary(straits, depth_rule=depth_rule)
@@ -812,12 +812,12 @@ def deep_exits(straits: pd.DataFrame, *, depth_rule: str = "shallowest") -> pd.D
 
     routes = {e: route(summary, e) for e in exits}
     return pd.DataFrame({
-        "Exit": [STRAIT_LABELS[e] for e in exits],
-        "Route": [" → ".join(STRAIT_LABELS[s].split(" /")[0] for s in routes[e]) for e in exits],
-        "Maximum depths, m (all sources, along the route)": ["; ".join(figures(s) for s in routes[e]) for e in exits],
+        "Exit (route)": [STRAIT_LABELS[e] if len(routes[e]) == 1 else
+                         " → ".join(STRAIT_LABELS[s].split(" /")[0] for s in routes[e]) for e in exits],
+        "Depths, m (all sources)": ["; ".join(figures(s) for s in routes[e]) for e in exits],
         "Route depth": [DEPTH_CLASSES[summary.at[e, "exit_depth_class"]] for e in exits],
         "Deep": [summary.at[e, "exit_depth_class"] == "deep" for e in exits],
-    }, index=pd.Index(exits, name="strait"))
+    }, index=list(exits))
 
 
 def reach_table(a: Analysis, sites: pd.DataFrame, range_km: float | Iterable[float], *,
