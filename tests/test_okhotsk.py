@@ -267,20 +267,30 @@ def analysis(t):
 def test_reach_table_at_a_drawn_range_matches_the_coverage_table(t, analysis):
     drawn = analysis.ranges["bastion_p"][-1]
     mine = ok.reach_table(analysis, t["military_sites"], drawn)
-    page = ok.coverage_display(analysis.coverage.reset_index())
-    row = page[(page["Deployment"] == ok.DEPLOYMENT_LABELS["iturup_bastion"]) & (page["Range drawn, km"] == drawn)]
-    assert mine.reset_index(drop=True).equals(row.reset_index(drop=True))
+    row = analysis.coverage.loc[("iturup_bastion", drawn)]
+    labels = analysis.coverage.attrs.get("labels") or {**ok.STRAIT_LABELS, **{k: v[0] for k, v in ok.SITE_LABELS.items()}}
+    column = mine[f"{drawn:,.0f} km"]
+    every = {labels[p] for p in row["straits_always"] + row["japan_always"]}
+    some = {labels[p] for p in row["straits_possibly"] + row["japan_possibly"]}
+    assert set(column.index[column == "every point"]) == every
+    assert set(column.index[column == "some point"]) == some
+    assert column.iloc[-1] == f"{row['hokkaido_any_pct']:,.0f} / {row['hokkaido_all_pct']:,.0f}"
 
 
 def test_a_longer_range_reaches_at_least_as_much(t, analysis):
-    table = ok.reach_table(analysis, t["military_sites"], [300, 600, 450], deployments=["iturup_bastion", "kunashir_bal"])
-    assert len(table) == 6
-    for _, group in table.groupby("Deployment"):
-        assert group["Range drawn, km"].tolist() == [300, 450, 600]
-        shares = [float(v.split(" / ")[0]) for v in group.iloc[:, -1]]
-        assert shares == sorted(shares)
+    table = ok.reach_table(analysis, t["military_sites"], [600, 300, 450])
+    assert list(table.columns) == ["300 km", "450 km", "600 km"]
+    places = table.iloc[:-1]
+    rank = {"–": 0, "some point": 1, "every point": 2}
+    for _, cells in places.iterrows():
+        assert [rank[c] for c in cells] == sorted(rank[c] for c in cells), cells.name
+    assert (places != "–").any(axis=1).all(), "only places in reach at some range are listed"
+    shares = [[float(x) for x in v.split(" / ")] for v in table.iloc[-1]]
+    assert shares == sorted(shares) and all(every <= some for some, every in shares)
+    bal = ok.reach_table(analysis, t["military_sites"], 120, deployment="kunashir_bal")
+    assert bal.index.name.endswith(ok.DEPLOYMENT_LABELS["kunashir_bal"])
     with pytest.raises(KeyError):
-        ok.reach_table(analysis, t["military_sites"], 300, deployments=["nowhere"])
+        ok.reach_table(analysis, t["military_sites"], 300, deployment="nowhere")
 
 
 def test_depth_classes_on_the_real_data(t):

@@ -179,6 +179,9 @@ def current_penalties(penalties: pd.DataFrame, *, wording: str = "as_amended_202
     return penalties[keep].reset_index(drop=True)
 
 
+#: Short names of the stages, for tables with little room.
+STAGES_SHORT = {"first_call": "first call (KoAP 20.3.2)", "repeat_call": "repeat call (UK 280.1)",
+                "call": "any call (UK 280.1, before Dec. 2020)", "act": "alienation (UK 280.2)"}
 KIND_NAMES = {"fine": "fine", "imprisonment": "prison", "compulsory_works": "compulsory works",
               "deprivation_of_right": "ban on holding certain posts or activities"}
 
@@ -192,7 +195,7 @@ def sanctions_table(penalties: pd.DataFrame, *, wording: str = "as_amended_2020"
     rows = current_penalties(penalties, wording=wording, kinds=kinds)
     channel = rows["channel"].map({"media_internet": "media or internet", "general": "other"}).fillna("any")
     return pd.DataFrame({
-        "Offence": rows["stage"].map(STAGES),
+        "Offence": rows["stage"].map(STAGES_SHORT),
         "Channel": channel,
         "Who": rows["subject"].map(SUBJECTS),
         "Sanction": rows["penalty_kind"].map(KIND_NAMES).fillna(rows["penalty_kind"]),
@@ -208,7 +211,7 @@ def instruments_at(instruments: pd.DataFrame, on) -> pd.DataFrame:
     (or made) on or before that day. Standing: "in force" once its entry-into-force date has passed,
     "signed, not yet in force" before; texts without an entry-into-force date keep the table's status
     ("political", "disputed", or "in force (date not in the data)"). A provision the table gives in two
-    languages (ids ending ``_ru`` and ``_en``) is shown once, in the original.
+    languages (ids ending ``_ru`` and ``_en``) is shown once, in the original. Index: the text's label.
     """
     from kurils.text import fmt_date
 
@@ -230,7 +233,7 @@ def instruments_at(instruments: pd.DataFrame, on) -> pd.DataFrame:
         "In force from": [fmt_date(d) if not pd.isna(d) else "–" for d in rows["date_in_force"]],
         f"Standing on {fmt_date(day)}": [standing(r) for _, r in rows.iterrows()],
     })
-    return out.drop_duplicates("Text").reset_index(drop=True)
+    return out.drop_duplicates("Text").set_index("Text")
 
 
 #: Versions of Criminal Code Art. 280.1 (public calls), oldest first: (label, law that set the wording).

@@ -821,22 +821,35 @@ def deep_exits(straits: pd.DataFrame, *, depth_rule: str = "shallowest") -> pd.D
 
 
 def reach_table(a: Analysis, sites: pd.DataFrame, range_km: float | Iterable[float], *,
-                deployments: Iterable[str] = ("iturup_bastion",)) -> pd.DataFrame:
-    """What coastal missiles of a chosen range would reach from the islands they stand on.
+                deployment: str = "iturup_bastion") -> pd.DataFrame:
+    """What a coastal-missile battery would reach at a chosen range, from the island it stands on.
 
     ``range_km`` is one range or several, in km (a figure from data/weapon_systems.csv or any other);
-    ``deployments`` are coastal-missile site ids of :attr:`Analysis.deployments`. Computed exactly as
-    the chapter's coverage table (:func:`coverage_summary`, geodesic, launcher positions unknown) and
-    returned in its display form (:func:`coverage_display`).
+    ``deployment`` is a coastal-missile site id of :attr:`Analysis.deployments`. Computed exactly as the
+    chapter's coverage table (:func:`coverage_summary`: geodesic, launcher position unknown). One row per
+    strait or Japanese/US site in reach at some chosen range ("every point": in reach wherever on the
+    island the launcher stands; "some point": only from part of the island; "–": out of reach), then a
+    last row with the share of Hokkaido's land in reach (from some point / from every point), one column
+    per range, ascending.
     """
-    radii = [float(range_km)] if np.isscalar(range_km) else [float(r) for r in range_km]
-    systems = sites.set_index("id")["system"]
-    chosen = {d: a.deployments[d] for d in deployments}
-    ranges: dict[str, list[float]] = {}
-    for d in chosen:
-        ranges.setdefault(systems[d], sorted(set(radii)))
-    cov = coverage_summary(chosen, sites, ranges, a.summary, a.hokkaido)
-    return coverage_display(cov)
+    radii = sorted({float(range_km)} if np.isscalar(range_km) else {float(r) for r in range_km})
+    system = sites.set_index("id").at[deployment, "system"]
+    cov = coverage_summary({deployment: a.deployments[deployment]}, sites, {system: radii}, a.summary, a.hokkaido)
+    labels = cov.attrs["labels"]
+    columns, order = {}, []
+    for r in cov.itertuples():
+        every, some = set(r.straits_always + r.japan_always), set(r.straits_possibly + r.japan_possibly)
+        for place in r.straits_always + r.straits_possibly + r.japan_always + r.japan_possibly:
+            if place not in order:
+                order.append(place)
+        columns[f"{r.range_km:,.0f} km"] = (every, some, f"{r.hokkaido_any_pct:,.0f} / {r.hokkaido_all_pct:,.0f}")
+    rank = {p: i for i, p in enumerate(list(a.summary.index) + list(sites["id"]))}
+    order.sort(key=rank.get)
+    table = pd.DataFrame({name: ["every point" if p in every else "some point" if p in some else "–" for p in order]
+                          + [share] for name, (every, some, share) in columns.items()},
+                         index=[labels.get(p, p) for p in order] + ["Hokkaido's land in reach, % (some / every point)"])
+    table.index.name = f"In reach of {DEPLOYMENT_LABELS.get(deployment, deployment)}"
+    return table
 
 
 def strait_changes(control_table: pd.DataFrame, scenario: str, base: str = "status_quo") -> list[str]:
