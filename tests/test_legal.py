@@ -10,7 +10,7 @@ import jupytext
 import pandas as pd
 import pytest
 
-from kurils import data, islands, legal, style
+from kurils import course, data, islands, legal, style
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "book" / "legal.md"
@@ -93,6 +93,46 @@ def test_penalties_escalate_from_calls_to_acts(t):
     fines = first.set_index(["subject", "channel"])
     for subject in ["citizen", "official", "legal_entity"]:
         assert fines.at[(subject, "media_internet"), "min_value"] >= fines.at[(subject, "general"), "min_value"]
+
+
+def test_penalties_in_another_wording(t):
+    pen = t["penalties"]
+    # the default keeps the chapter's chart rows
+    assert legal.current_penalties(pen).equals(legal.current_penalties(pen, wording="as_amended_2020"))
+    before = legal.current_penalties(pen, wording="2014_274fz_to_2020", kinds=None)
+    # before December 2020 every call was a crime: no administrative stage, no separate act of alienation
+    assert set(before["stage"]) == {"call"} and set(before["instrument_id"]) == {"ru_criminal_code_art280_1"}
+    assert {"fine", "imprisonment", "deprivation_of_right"} <= set(before["penalty_kind"])
+    with pytest.raises(ValueError, match="wording"):
+        legal.current_penalties(pen, wording="2030")
+
+
+def test_sanctions_table_reads_each_row(t):
+    pen = t["penalties"]
+    now = legal.sanctions_table(pen)
+    assert len(now) == len(legal.current_penalties(pen))
+    assert now["Offence"].notna().all() and now["Who"].notna().all()
+    assert "6–10 years" in set(now["Range"]) and "up to 4 years" in set(now["Range"])
+    old = legal.sanctions_table(pen, wording="2014_433fz", kinds=("compulsory_works",))
+    assert old["Range"].tolist() == ["up to 300 hours"]
+
+
+def test_instruments_at_a_date(t):
+    inst = t["legal_instruments"]
+    at = legal.instruments_at(inst, "2019-12-31")
+    col = "Standing on 31 December 2019"
+    texts = dict(zip(at.index, at[col]))
+    # nothing signed later is listed; the 2020 Russian texts are absent, Art. 280.1 (2014) is in force
+    assert not any("(2020)" in text for text in texts)
+    assert texts["Russian Criminal Code (2013), Art. 280.1"] == "in force"
+    assert texts["Japan-Soviet Joint Declaration (1956), Art. 9 (para 9)"] == "in force"
+    # between signature and entry into force
+    mid = legal.instruments_at(inst, "2020-05-01").iloc[:, -1]
+    assert (mid.filter(like="Constitution") == "signed, not yet in force").all() and len(mid.filter(like="Constitution"))
+    # one row per provision, even where the table gives it in two languages
+    everything = legal.instruments_at(inst, "2026-01-01")
+    assert everything.index.is_unique and not everything.index.str.contains("English translation").any()
+    assert len(legal.instruments_at(inst, "1900-01-01")) == 0
 
 
 def test_precedent_areas_add_up_where_given(t):
@@ -222,9 +262,9 @@ def test_key_numbers_cover_every_glue_name_in_the_prose():
     from kurils import front
 
     page = CHAPTER.read_text(encoding="utf-8")
-    assert "text.glue_all(legal.key_numbers(t))" in page
+    assert 'text.glue_all(legal.key_numbers(t) | course.key_numbers("legal"))' in page
     cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
-    k = legal.key_numbers({name: data.load(name) for name in legal.TABLES})
+    k = legal.key_numbers({name: data.load(name) for name in legal.TABLES}) | course.key_numbers("legal")
     missing = front.glue_names(page) - cited - set(k)
     assert not missing, sorted(missing)
 

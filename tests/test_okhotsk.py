@@ -234,6 +234,65 @@ def test_depth_rule(args, expected):
     assert ok.depth_class_of(*args) == expected
 
 
+def test_the_deepest_rule_reads_the_largest_figure_and_rejects_unknown_rules():
+    # sources at 500 and 1,110 m: cautious -> intermediate, generous -> deep; both flag the disagreement
+    assert ok.depth_class_of([500, 1110], [], None) == ("intermediate", "maximum", True)
+    assert ok.depth_class_of([500, 1110], [], None, depth_rule="deepest") == ("deep", "maximum", True)
+    # a lower bound beyond every maximum counts under the generous rule
+    assert ok.depth_class_of([800], [1200], None, depth_rule="deepest")[0] == "deep"
+    # a sill still decides, whatever the rule
+    assert ok.depth_class_of([2000], [], 30, depth_rule="deepest") == ("shallow", "sill", False)
+    with pytest.raises(ValueError, match="depth_rule"):
+        ok.depth_class_of([500], [], None, depth_rule="median")
+
+
+def test_deep_exits_under_both_rules(t):
+    cautious = ok.deep_exits(t["straits"])
+    generous = ok.deep_exits(t["straits"], depth_rule="deepest")
+    assert list(cautious.index) == list(generous.index) == list(t["summary"].index[ok.pacific_exits(t["summary"])])
+    # the default reproduces the chapter's summary
+    assert cautious["Deep"].tolist() == (t["summary"].loc[cautious.index, "exit_depth_class"] == "deep").tolist()
+    # the generous rule can only add deep exits, and it adds the Fourth Kuril Strait (500 or 1,110 m)
+    assert set(cautious.index[cautious["Deep"]]) < set(generous.index[generous["Deep"]])
+    assert set(generous.index[generous["Deep"]]) - set(cautious.index[cautious["Deep"]]) == {"fourth_kuril"}
+    # the Nemuro route stays shallow: its Izmeny channel limits it under any rule
+    assert not generous.at["nemuro", "Deep"] and "→" in generous.at["nemuro", "Exit (route)"]
+
+
+@pytest.fixture(scope="module")
+def analysis(t):
+    return ok.analyse({name: t[name] for name in ok.TABLES})
+
+
+def test_reach_table_at_a_drawn_range_matches_the_coverage_table(t, analysis):
+    drawn = analysis.ranges["bastion_p"][-1]
+    mine = ok.reach_table(analysis, t["military_sites"], drawn)
+    row = analysis.coverage.loc[("iturup_bastion", drawn)]
+    labels = analysis.coverage.attrs.get("labels") or {**ok.STRAIT_LABELS, **{k: v[0] for k, v in ok.SITE_LABELS.items()}}
+    column = mine[f"{drawn:,.0f} km"]
+    every = {labels[p] for p in row["straits_always"] + row["japan_always"]}
+    some = {labels[p] for p in row["straits_possibly"] + row["japan_possibly"]}
+    assert set(column.index[column == "every point"]) == every
+    assert set(column.index[column == "some point"]) == some
+    assert column.iloc[-1] == f"{row['hokkaido_any_pct']:,.0f} / {row['hokkaido_all_pct']:,.0f}"
+
+
+def test_a_longer_range_reaches_at_least_as_much(t, analysis):
+    table = ok.reach_table(analysis, t["military_sites"], [600, 300, 450])
+    assert list(table.columns) == ["300 km", "450 km", "600 km"]
+    places = table.iloc[:-1]
+    rank = {"–": 0, "some point": 1, "every point": 2}
+    for _, cells in places.iterrows():
+        assert [rank[c] for c in cells] == sorted(rank[c] for c in cells), cells.name
+    assert (places != "–").any(axis=1).all(), "only places in reach at some range are listed"
+    shares = [[float(x) for x in v.split(" / ")] for v in table.iloc[-1]]
+    assert shares == sorted(shares) and all(every <= some for some, every in shares)
+    bal = ok.reach_table(analysis, t["military_sites"], 120, deployment="kunashir_bal")
+    assert bal.index.name.endswith(ok.DEPLOYMENT_LABELS["kunashir_bal"])
+    with pytest.raises(KeyError):
+        ok.reach_table(analysis, t["military_sites"], 300, deployment="nowhere")
+
+
 def test_depth_classes_on_the_real_data(t):
     s = t["summary"]
     assert s.at["nevelskoy", "depth_basis"] == "sill" and s.at["nevelskoy", "depth_class"] == "shallow"
@@ -382,14 +441,17 @@ def k(t):
 
 
 def test_key_numbers_hold_every_glue_name_the_prose_uses(k):
+    from kurils import course
+
     names = prose_glue_names("okhotsk")
     assert len(names) > 100
-    assert names <= set(k), sorted(names - set(k))
+    glued = set(k) | set(course.key_numbers("okhotsk"))
+    assert names <= glued, sorted(names - glued)
 
 
 def test_the_chapter_glues_its_key_numbers_in_one_call():
     source = (BOOK / "okhotsk.md").read_text(encoding="utf-8")
-    assert "text.glue_all(ok.key_numbers(t, a))" in source
+    assert 'text.glue_all(ok.key_numbers(t, a) | course.key_numbers("okhotsk"))' in source
     assert "glue_value" not in source and "glue_phrase" not in source
     assert first_cell_lines("okhotsk") <= 10
 

@@ -89,6 +89,34 @@ def test_counts_per_year_add_up(t):
     assert k["first_air_date"] == pd.Timestamp("2019-07-23")
 
 
+def test_counts_by_month_and_quarter_hold_every_event(t):
+    j = t["joint_activities"]
+    months, quarters = sec.event_counts(j, by="month"), sec.event_counts(j, by="quarter")
+    assert list(months.index) == list(range(1, 13)) and list(quarters.index) == [1, 2, 3, 4]
+    assert months.to_numpy().sum() == quarters.to_numpy().sum() == len(j)
+    # three months make a quarter, kind by kind
+    for q in range(1, 5):
+        assert (months.loc[3 * q - 2:3 * q].sum() == quarters.loc[q]).all()
+    assert sec.event_counts(j).equals(sec.events_per_year(j))
+    with pytest.raises(ValueError, match="by must be"):
+        sec.event_counts(j, by="week")
+
+
+def test_strait_passages_by_kind_add_up(t):
+    j, wp = t["joint_activities"], t["waypoints"]
+    every = sec.strait_passages(j, wp)
+    by_kind = pd.DataFrame({k: sec.strait_passages(j, wp, kinds=[k]) for k in sec.KINDS}).fillna(0)
+    assert (by_kind.sum(axis=1).reindex(every.index) == every).all()
+    # the naval patrols name Japan's specified straits; the exercises name no strait at all
+    naval = sec.strait_passages(j, wp, kinds=["naval_patrol"])
+    assert set(naval.index) & set(t["specified_straits"]["waypoint"])
+    assert sec.strait_passages(j, wp, kinds=["exercise"]).empty
+    seas = sec.strait_passages(j, wp, feature="sea_area")
+    assert seas.max() <= len(j) and "sea_of_japan" in seas.index
+    with pytest.raises(ValueError, match="unknown kinds"):
+        sec.strait_passages(j, wp, kinds=["submarine"])
+
+
 def test_reported_rows_are_labelled(t):
     a = t["alliance"]
     assert a.loc[a["kind"] == "reported_offer", "reported"].all()
@@ -130,9 +158,11 @@ def test_key_numbers_cover_every_glue_name_in_the_prose(t, root):
 
     page = (root / "book" / "security.md").read_text(encoding="utf-8")
     cited = set(re.findall(r'glue_citations\(\s*"([a-z0-9_]+)"', page))
-    k = sec.key_numbers(t)
+    from kurils import course
+
+    k = sec.key_numbers(t) | course.key_numbers("security")
     assert front.glue_names(page) - cited <= set(k), sorted(front.glue_names(page) - cited - set(k))
-    assert "text.glue_all(sec.key_numbers(t))" in page
+    assert 'text.glue_all(sec.key_numbers(t) | course.key_numbers("security"))' in page
 
 
 def test_key_numbers_values(t):

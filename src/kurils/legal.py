@@ -163,10 +163,77 @@ def penalty(penalties: pd.DataFrame, penalty_id: str) -> pd.Series:
     return rows.loc[penalty_id]
 
 
-def current_penalties(penalties: pd.DataFrame) -> pd.DataFrame:
-    """Sanctions in the wording as amended in 2020 (fines in RUB and prison terms in years only)."""
-    keep = (penalties["wording"] == "as_amended_2020") & penalties["penalty_kind"].isin(["fine", "imprisonment"])
+#: Wordings of the penalty rows (data/penalties.csv ``wording``), oldest first.
+WORDINGS = ("2014_433fz", "2014_274fz_to_2020", "as_amended_2020")
+
+
+def current_penalties(penalties: pd.DataFrame, *, wording: str = "as_amended_2020",
+                      kinds: tuple[str, ...] | None = ("fine", "imprisonment")) -> pd.DataFrame:
+    """Sanctions in one wording of the law (default: as amended in 2020) and of the given kinds
+    (default: fines in RUB and prison terms in years; ``None``: every kind)."""
+    if wording not in WORDINGS:
+        raise ValueError(f"wording must be one of {WORDINGS}, not {wording!r}")
+    keep = penalties["wording"] == wording
+    if kinds is not None:
+        keep &= penalties["penalty_kind"].isin(list(kinds))
     return penalties[keep].reset_index(drop=True)
+
+
+#: Short names of the stages, for tables with little room.
+STAGES_SHORT = {"first_call": "first call (KoAP 20.3.2)", "repeat_call": "repeat call (UK 280.1)",
+                "call": "any call (UK 280.1, before Dec. 2020)", "act": "alienation (UK 280.2)"}
+KIND_NAMES = {"fine": "fine", "imprisonment": "prison", "compulsory_works": "compulsory works",
+              "deprivation_of_right": "ban on holding certain posts or activities"}
+
+
+def sanctions_table(penalties: pd.DataFrame, *, wording: str = "as_amended_2020",
+                    kinds: tuple[str, ...] | None = ("fine", "imprisonment")) -> pd.DataFrame:
+    """The sanctions of one wording as a readable table: offence, channel, who, sanction and its range.
+
+    Arguments as :func:`current_penalties`; one row per penalty row, in the table's order.
+    """
+    rows = current_penalties(penalties, wording=wording, kinds=kinds)
+    channel = rows["channel"].map({"media_internet": "media or internet", "general": "other"}).fillna("any")
+    return pd.DataFrame({
+        "Offence": rows["stage"].map(STAGES_SHORT),
+        "Channel": channel,
+        "Who": rows["subject"].map(SUBJECTS),
+        "Sanction": rows["penalty_kind"].map(KIND_NAMES).fillna(rows["penalty_kind"]),
+        "Range": [("up to " if pd.isna(lo) else f"{lo:,.0f}–") + f"{hi:,.0f} {_UNITS.get(u, u)}"
+                  for lo, hi, u in zip(rows["min_value"], rows["max_value"], rows["unit"])],
+    })
+
+
+def instruments_at(instruments: pd.DataFrame, on) -> pd.DataFrame:
+    """The texts of the instruments table that existed on a date, and their standing on it.
+
+    ``on`` is a date (a string such as ``"2019-12-31"`` or a Timestamp). A text counts when it was signed
+    (or made) on or before that day. Standing: "in force" once its entry-into-force date has passed,
+    "signed, not yet in force" before; texts without an entry-into-force date keep the table's status
+    ("political", "disputed", or "in force (date not in the data)"). A provision the table gives in two
+    languages (ids ending ``_ru`` and ``_en``) is shown once, in the original. Index: the text's label.
+    """
+    from kurils.text import fmt_date
+
+    day = pd.Timestamp(on)
+    ids = set(instruments["id"])
+    translation = instruments["id"].map(lambda i: i.endswith("_en") and f"{i[:-3]}_ru" in ids)
+    rows = instruments[(pd.to_datetime(instruments["date_signed"]) <= day) & ~translation].copy()
+
+    def standing(r) -> str:
+        if not pd.isna(r["date_in_force"]):
+            return "in force" if pd.Timestamp(r["date_in_force"]) <= day else "signed, not yet in force"
+        return {"political": "political declaration", "disputed": "force disputed",
+                "in_force": "in force (date not in the data)"}.get(r["status"], r["status"])
+
+    out = pd.DataFrame({
+        "Text": [instrument_label(r) for _, r in rows.iterrows()],
+        "Level": rows["level"].str.replace("_", " "),
+        "Signed": [fmt_date(d) for d in rows["date_signed"]],
+        "In force from": [fmt_date(d) if not pd.isna(d) else "–" for d in rows["date_in_force"]],
+        f"Standing on {fmt_date(day)}": [standing(r) for _, r in rows.iterrows()],
+    })
+    return out.drop_duplicates("Text").set_index("Text")
 
 
 #: Versions of Criminal Code Art. 280.1 (public calls), oldest first: (label, law that set the wording).

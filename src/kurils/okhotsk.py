@@ -127,23 +127,32 @@ def depth_class(depth_m: float | None) -> str:
     return "intermediate" if depth_m <= 1000 else "deep"
 
 
-def depth_class_of(max_depths: list[float], lower_bounds: list[float], sill: float | None) -> tuple[str, str, bool]:
+#: How to choose among the maximum depths that different sources give for one strait.
+DEPTH_RULES = ("shallowest", "deepest")
+
+
+def depth_class_of(max_depths: list[float], lower_bounds: list[float], sill: float | None, *,
+                   depth_rule: str = "shallowest") -> tuple[str, str, bool]:
     """Depth class of a strait from everything its sources say, by the chapter's rule.
 
     1. A stated controlling depth (sill or maintained fairway) decides: it is what limits passage.
-    2. Otherwise the *smallest* stated maximum depth decides (the cautious reading when sources differ);
-       the strait is flagged ``disputed`` when another source's figure falls in a different class.
+    2. Otherwise the stated maximum depths decide: with ``depth_rule="shallowest"`` (the chapter's rule)
+       the *smallest* one, the cautious reading when sources differ; with ``"deepest"`` the largest
+       figure any source gives (a maximum or a lower bound), the generous reading. The strait is
+       flagged ``disputed`` when another source's figure falls in a different class.
     3. Otherwise a lower bound ("over 500 m") puts the strait in that bound's class.
     4. Otherwise "unknown".
 
     Returns (class, basis, disputed) with basis one of "sill", "maximum", "lower bound", "none".
     """
+    if depth_rule not in DEPTH_RULES:
+        raise ValueError(f"depth_rule must be one of {DEPTH_RULES}, not {depth_rule!r}")
     if sill is not None and not pd.isna(sill):
         return depth_class(sill), "sill", False
     maxima = [d for d in max_depths if not pd.isna(d)]
     bounds = [d for d in lower_bounds if not pd.isna(d)]
     if maxima:
-        cls = depth_class(min(maxima))
+        cls = depth_class(min(maxima) if depth_rule == "shallowest" else max(maxima + bounds))
         others = {depth_class(d) for d in maxima + bounds}
         return cls, "maximum", others != {cls}
     if bounds:
@@ -155,8 +164,11 @@ def _figures(rows: pd.DataFrame, column: str) -> list[float]:
     return sorted({float(v) for v in rows[column].dropna()})
 
 
-def strait_summary(straits: pd.DataFrame) -> pd.DataFrame:
+def strait_summary(straits: pd.DataFrame, *, depth_rule: str = "shallowest") -> pd.DataFrame:
     """One row per strait (index: strait id, in table order) from the one-row-per-source table.
+
+    ``depth_rule`` chooses among sources' maximum depths (:func:`depth_class_of`); the chapter uses
+    ``"shallowest"``.
 
     Names, shores and position come from the primary row; widths and depths are gathered from
     every source row. Columns: the primary row's name_en/name_ja/name_ru/between_a/between_b/side_a/
@@ -174,7 +186,7 @@ def strait_summary(straits: pd.DataFrame) -> pd.DataFrame:
         bounds = _figures(rows, "max_depth_over_m")
         sills = _figures(rows, "sill_depth_m")
         sill = min(sills) if sills else None
-        cls, basis, disputed = depth_class_of(maxima, bounds, sill)
+        cls, basis, disputed = depth_class_of(maxima, bounds, sill, depth_rule=depth_rule)
         records.append({
             "strait": strait, "name_en": p["name_en"], "name_ja": p["name_ja"], "name_ru": p["name_ru"],
             "between_a": p["between_a"], "between_b": p["between_b"], "side_a": p["side_a"], "side_b": p["side_b"],
@@ -778,6 +790,66 @@ def scenario_counts(summary: pd.DataFrame, control_table: pd.DataFrame) -> dict[
         out[name] = {"total": len(exits), "russian": int(russian.sum()),
                      "deep": int(deep.sum()), "russian_deep": int((deep & russian).sum())}
     return out
+
+
+def deep_exits(straits: pd.DataFrame, *, depth_rule: str = "shallowest") -> pd.DataFrame:
+    """The Okhotsk–Pacific exits with their depth figures and route depth class under a depth rule.
+
+    ``straits`` is the one-row-per-source table (data/straits.csv); ``depth_rule`` is ``"shallowest"``
+    (the chapter's rule) or ``"deepest"`` (:func:`depth_class_of`). One row per exit (index: strait id), in
+    table order: its name or route, every source's maximum depth on the route, the depth class of its whole route
+    (:func:`route_depth_class`) and whether that route is deep (over 1,000 m all the way).
+    """
+    summary = strait_summary(straits, depth_rule=depth_rule)
+    exits = summary.index[pacific_exits(summary)]
+
+    def figures(strait: str) -> str:
+        r = summary.loc[strait]
+        parts = [f"{d:,.0f}" for d in r["max_depths_m"]]
+        if not pd.isna(r["depth_over_m"]):
+            parts.append(f"over {r['depth_over_m']:,.0f}")
+        return " / ".join(parts) or "–"
+
+    routes = {e: route(summary, e) for e in exits}
+    return pd.DataFrame({
+        "Exit (route)": [STRAIT_LABELS[e] if len(routes[e]) == 1 else
+                         " → ".join(STRAIT_LABELS[s].split(" /")[0] for s in routes[e]) for e in exits],
+        "Depths, m (all sources)": ["; ".join(figures(s) for s in routes[e]) for e in exits],
+        "Route depth": [DEPTH_CLASSES[summary.at[e, "exit_depth_class"]] for e in exits],
+        "Deep": [summary.at[e, "exit_depth_class"] == "deep" for e in exits],
+    }, index=list(exits))
+
+
+def reach_table(a: Analysis, sites: pd.DataFrame, range_km: float | Iterable[float], *,
+                deployment: str = "iturup_bastion") -> pd.DataFrame:
+    """What a coastal-missile battery would reach at a chosen range, from the island it stands on.
+
+    ``range_km`` is one range or several, in km (a figure from data/weapon_systems.csv or any other);
+    ``deployment`` is a coastal-missile site id of :attr:`Analysis.deployments`. Computed exactly as the
+    chapter's coverage table (:func:`coverage_summary`: geodesic, launcher position unknown). One row per
+    strait or Japanese/US site in reach at some chosen range ("every point": in reach wherever on the
+    island the launcher stands; "some point": only from part of the island; "–": out of reach), then a
+    last row with the share of Hokkaido's land in reach (from some point / from every point), one column
+    per range, ascending.
+    """
+    radii = sorted({float(range_km)} if np.isscalar(range_km) else {float(r) for r in range_km})
+    system = sites.set_index("id").at[deployment, "system"]
+    cov = coverage_summary({deployment: a.deployments[deployment]}, sites, {system: radii}, a.summary, a.hokkaido)
+    labels = cov.attrs["labels"]
+    columns, order = {}, []
+    for r in cov.itertuples():
+        every, some = set(r.straits_always + r.japan_always), set(r.straits_possibly + r.japan_possibly)
+        for place in r.straits_always + r.straits_possibly + r.japan_always + r.japan_possibly:
+            if place not in order:
+                order.append(place)
+        columns[f"{r.range_km:,.0f} km"] = (every, some, f"{r.hokkaido_any_pct:,.0f} / {r.hokkaido_all_pct:,.0f}")
+    rank = {p: i for i, p in enumerate(list(a.summary.index) + list(sites["id"]))}
+    order.sort(key=rank.get)
+    table = pd.DataFrame({name: ["every point" if p in every else "some point" if p in some else "–" for p in order]
+                          + [share] for name, (every, some, share) in columns.items()},
+                         index=[labels.get(p, p) for p in order] + ["Hokkaido's land in reach, % (some / every point)"])
+    table.index.name = f"In reach of {DEPLOYMENT_LABELS.get(deployment, deployment)}"
+    return table
 
 
 def strait_changes(control_table: pd.DataFrame, scenario: str, base: str = "status_quo") -> list[str]:

@@ -70,18 +70,47 @@ def inside_extent(lat, lon, extent: tuple[float, float, float, float] = maps.SEA
 
 def events_per_year(joint: pd.DataFrame) -> pd.DataFrame:
     """Events by year of their start (rows) and kind (columns), every year from the first to the last."""
-    years = pd.to_datetime(joint["start_date"]).dt.year
-    table = pd.crosstab(years, joint["kind"]).reindex(columns=KINDS, fill_value=0)
-    table = table.reindex(range(int(years.min()), int(years.max()) + 1), fill_value=0)
-    table.index.name = "year"
+    return event_counts(joint, by="year")
+
+
+#: Periods :func:`event_counts` can count by: the start date's year, or its month or quarter of the year.
+PERIODS = ("year", "quarter", "month")
+
+
+def event_counts(joint: pd.DataFrame, by: str = "year") -> pd.DataFrame:
+    """Events by period of their start (rows) and kind (columns).
+
+    ``by="year"``: every year from the first to the last (the chapter's chart); ``"quarter"`` or
+    ``"month"``: the quarter (1–4) or month (1–12) of the year, all years together, every period shown.
+    """
+    if by not in PERIODS:
+        raise ValueError(f"by must be one of {PERIODS}, not {by!r}")
+    start = pd.to_datetime(joint["start_date"])
+    period = getattr(start.dt, by)
+    table = pd.crosstab(period, joint["kind"]).reindex(columns=KINDS, fill_value=0)
+    index = {"year": range(int(period.min()), int(period.max()) + 1), "quarter": range(1, 5),
+             "month": range(1, 13)}[by]
+    table = table.reindex(index, fill_value=0)
+    table.index.name = by
+    table.columns.name = "kind"
     return table
 
 
-def strait_passages(joint: pd.DataFrame, waypoints: pd.DataFrame) -> pd.Series:
-    """How many events' routes name each strait-type waypoint (a count of reports, not of transits)."""
+def strait_passages(joint: pd.DataFrame, waypoints: pd.DataFrame, *, kinds: list[str] | None = None,
+                    feature: str = "strait") -> pd.Series:
+    """How many events' routes name each waypoint of a feature type (default: straits), counting each
+    event once per waypoint: a count of reports, not of transits. ``kinds`` keeps only events of those
+    kinds (default: all)."""
+    if kinds is not None:
+        unknown = set(kinds) - set(KINDS)
+        if unknown:
+            raise ValueError(f"unknown kinds {sorted(unknown)}; use {KINDS}")
+        joint = joint[joint["kind"].isin(kinds)]
     pts = route_points(joint, waypoints)
-    straits = set(waypoints.loc[waypoints["feature"] == "strait", "id"])
-    hits = pts[pts["waypoint"].isin(straits)].drop_duplicates(["event", "waypoint"])
+    chosen = set(waypoints.loc[waypoints["feature"] == feature, "id"])
+    if pts.empty:
+        return pd.Series(dtype=int, name="event")
+    hits = pts[pts["waypoint"].isin(chosen)].drop_duplicates(["event", "waypoint"])
     return hits.groupby("waypoint")["event"].count().sort_values(ascending=False)
 
 
