@@ -359,8 +359,12 @@ def test_record_reaches_february_2026_from_both_capitals(t):
     recent = tl[tl["date"] >= pd.Timestamp("2026-02-01")]
     parties = {p for ps in recent["parties"] for p in ps.split(";")}
     assert {"JP", "RU"} <= parties
-    assert recent["date"].max() == pd.Timestamp("2026-02-20")
+    assert recent["date"].max() == pd.Timestamp("2026-02-24")  # Kihara, four years after the invasion
     assert (recent["source_kind"] == "official").any()  # MOFA's report of the 2026 rally
+    # the chapter's box names the latest event through glue, never a typed date
+    md = (ROOT / "book" / "history.md").read_text(encoding="utf-8")
+    box = md[md.index("The record in this book ends"):md.index("## What the record shows")]
+    assert "{glue:md}`latest_event`" in box and "24 February 2026" not in box
 
 
 def test_2018_figures_come_from_island_facts_not_a_copy(t):
