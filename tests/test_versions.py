@@ -196,6 +196,7 @@ def test_last_reviewed_line_names_the_date_version_and_changelog(chapters):
     reviewed, version = versions.last_reviewed(chapters, "okhotsk")
     assert f"{reviewed.day} {reviewed:%B %Y}" in line and f"version {version}" in line
     assert 'href="../book/changelog.html"' in line
+    assert "changelog.html" not in readers_ext.last_reviewed_line("okhotsk", changelog=False)
     assert readers_ext.last_reviewed_line("glossary") == ""
 
 

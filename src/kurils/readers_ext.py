@@ -81,7 +81,7 @@ def _chapter_footer(app: Sphinx, pagename: str, title: str) -> str:
     apa_html = apa_html.replace(book_title, f"<em>{book_title}</em>", 1)
     parts = [f'<p class="kurils-cite-chapter"><strong>Cite this chapter:</strong> {apa_html} '
              f'(<a href="{up}book/cite.html">How to cite</a>)</p>']
-    reviewed = last_reviewed_line(stem, up)
+    reviewed = last_reviewed_line(stem, up, changelog="book/changelog" in app.env.found_docs)
     if reviewed:
         parts.append(reviewed)
     if links:
@@ -89,16 +89,18 @@ def _chapter_footer(app: Sphinx, pagename: str, title: str) -> str:
     return '<div class="kurils-chapter-footer">' + "".join(parts) + "</div>"
 
 
-def last_reviewed_line(stem: str, up: str = "../") -> str:
-    """The footer's "Last reviewed" line for a chapter with a row in ``data/chapters.csv`` (else "")."""
+def last_reviewed_line(stem: str, up: str = "../", *, changelog: bool = True) -> str:
+    """The footer's "Last reviewed" line for a chapter with a row in ``data/chapters.csv`` (else ""),
+    linking the changelog when the build has it (a partial build may leave it out)."""
     from kurils import data, text, versions
 
     found = versions.last_reviewed(data.load("chapters"), stem)
     if found is None:
         return ""
     day, version = found
+    link = f' (<a href="{up}book/changelog.html">what changed</a>)' if changelog else ""
     return (f'<p class="kurils-last-reviewed"><strong>Last reviewed:</strong> {text.fmt_date(day)}, '
-            f'in version {html.escape(version)} (<a href="{up}book/changelog.html">what changed</a>)</p>')
+            f'in version {html.escape(version)}{link}</p>')
 
 
 def _executed(app: Sphinx, pagename: str) -> Path | None:
