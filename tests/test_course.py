@@ -255,7 +255,9 @@ def test_path_minutes_sum_the_pages(tmp_path, monkeypatch):
 
 
 def test_page_numbers_cover_every_name_the_course_page_glues():
-    numbers = course.page_numbers()
+    numbers = course.page_numbers(tables={"chapters": data.load("chapters")})
+    assert numbers["current_to"].startswith("Sources read up to ")
+    assert "current_to" not in course.page_numbers()
     names = prose_glue_names("course")
     assert len(names) > 10, "glue names not parsed"
     assert names <= set(numbers), sorted(names - set(numbers))
@@ -267,7 +269,7 @@ def test_page_numbers_cover_every_name_the_course_page_glues():
 
 def test_course_page_has_three_paths_an_assignment_per_chapter_and_the_citation_call():
     page = (ROOT / "book" / "course.md").read_text(encoding="utf-8")
-    assert "text.glue_all(course.page_numbers())" in page
+    assert "text.glue_all(course.page_numbers(tables=" in page
     for heading in ("### A one-session overview", "### A four-week unit", "### A research-methods path"):
         assert heading in page, heading
     for week in range(1, 5):

@@ -88,6 +88,17 @@ def test_releases_are_ordered_by_version_number_not_text():
     assert versions.version_key("0.10.2") > versions.version_key("0.9.9")
 
 
+def test_key_numbers_cover_every_name_the_changelog_page_glues(log, chapters):
+    from conftest import prose_glue_names
+
+    numbers = versions.key_numbers(log, chapters)
+    names = prose_glue_names("changelog")
+    assert len(names) >= 6 and names <= set(numbers), sorted(names - set(numbers))
+    assert numbers["version"] == str(meta.citation()["version"]) and numbers["previous_version"] == "0.1.0"
+    assert numbers["n_findings_moved"] == len(versions.findings(log[log["version"] == numbers["version"]])) >= 10
+    assert numbers["current_to"].startswith("Sources read up to ")
+
+
 def test_findings_table_shows_a_dash_for_a_missing_value(log):
     table = versions.findings_table(log, meta.citation()["version"])
     assert len(table) == len(versions.findings(log[log["version"] == meta.citation()["version"]])) > 0

@@ -255,11 +255,16 @@ def path_minutes(name: str, root: Path | None = None) -> int:
     return sum(step_minutes(step, root) for step in PATHS[name])
 
 
-def page_numbers(root: Path | None = None) -> dict:
-    """What the course page glues: the reading speed (``words_per_minute``), ``<path>_minutes`` per path, ``week<n>_minutes`` per week of the
-    unit, ``methods<n>_minutes`` per session of the methods path and ``minutes_<page>`` per page a
-    path reads."""
+def page_numbers(root: Path | None = None, *, tables: dict | None = None) -> dict:
+    """What the course page glues: the reading speed (``words_per_minute``), ``<path>_minutes`` per
+    path, ``week<n>_minutes`` per week of the unit, ``methods<n>_minutes`` per session of the methods
+    path, ``minutes_<page>`` per page a path reads and, given the tables the page reads, its currency
+    line (``current_to``)."""
+    from kurils import text
+
     numbers = {"words_per_minute": WORDS_PER_MINUTE}
+    if tables:
+        numbers["current_to"] = text.data_current_to(*tables.values())
     numbers |= {f"{name}_minutes": path_minutes(name, root) for name in PATHS}
     numbers |= {f"week{i}_minutes": step_minutes(s, root) for i, s in enumerate(PATHS["unit"], 1)}
     numbers |= {f"methods{i}_minutes": step_minutes(s, root) for i, s in enumerate(PATHS["methods"], 1)}

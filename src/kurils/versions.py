@@ -145,8 +145,9 @@ def last_reviewed(chapters: pd.DataFrame, chapter: str) -> tuple[pd.Timestamp, s
 
 
 def key_numbers(log: pd.DataFrame, chapters: pd.DataFrame) -> dict:
-    """What the changelog page glues: the current version and its date, the previous one, the
-    counts of changes and moved findings in the current version, and the latest review date."""
+    """What the changelog page glues: the currency line, the current version and its date, the
+    previous one, the counts of changes and moved findings in the current version, and the latest
+    review date."""
     from kurils import meta, text
 
     book = meta.citation()
@@ -155,6 +156,7 @@ def key_numbers(log: pd.DataFrame, chapters: pd.DataFrame) -> dict:
     previous = rel[rel["version"].map(version_key) < version_key(current)]
     now = log[log["version"] == current]
     return {
+        "current_to": text.data_current_to(log, chapters),
         "version": current,
         "released": text.fmt_date(book["date-released"]),
         "previous_version": str(previous.iloc[0]["version"]) if len(previous) else "",
