@@ -143,11 +143,13 @@ def key_numbers(chapter: str, root: Path | None = None) -> dict:
 
 # --- what a chapter still lacks ------------------------------------------------------------------
 
-#: Bounds the apparatus must meet (issue 17): objectives and questions per chapter, key terms,
-#: exercises per data chapter.
+#: Fewest and most learning objectives in a chapter's "In this chapter" box (issue 17).
 OBJECTIVES = (3, 5)
+#: Fewest and most questions for discussion at the end of a chapter.
 QUESTIONS = (4, 8)
+#: Fewest key terms, each an entry of the glossary.
 MIN_KEY_TERMS = 3
+#: Fewest exercises in a data chapter, each with a visible code cell and a solution with a code cell.
 MIN_EXERCISES = 2
 
 

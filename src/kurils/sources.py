@@ -185,6 +185,7 @@ NOT_EVIDENCE_REASONS = {
     "changelog": "editorial metadata: what changed between versions of the book, sourced to the repository file",
     "chapters": "editorial metadata: when each chapter was last reviewed, sourced to the chapter's file",
 }
+#: The names of those tables (the keys of :data:`NOT_EVIDENCE_REASONS`).
 NOT_EVIDENCE_TABLES = tuple(NOT_EVIDENCE_REASONS)
 NO_OTHER_SOURCE = "no other source"
 OWN_STATEMENT = "its own state's statement"
