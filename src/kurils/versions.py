@@ -12,6 +12,7 @@ earlier release read from git (:func:`tables_at`).
 from __future__ import annotations
 
 import io
+import re
 import subprocess
 from pathlib import Path
 
@@ -116,8 +117,13 @@ def changes_table(log: pd.DataFrame, version: str) -> pd.DataFrame:
     return pd.DataFrame({"Area": rows["area"].to_numpy(), "What changed": rows["change"].to_numpy()})
 
 
-def _shown(value) -> str:
+def _shown(value):
+    """A before/after value for the page: a dash when empty; an ISO date on one line (kurils.css)."""
+    from kurils import text
+
     value = "" if pd.isna(value) else str(value)
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return text.html(f'<span class="kurils-nowrap">{value}</span>')
     return value if value else "—"
 
 
