@@ -128,15 +128,19 @@ def _shown(value):
 
 
 def findings_table(log: pd.DataFrame, version: str) -> pd.DataFrame:
-    """The findings that moved in ``version``: the finding, its value before and after, and why."""
+    """The findings that moved in ``version``: the finding (with the data cell it names, escaped),
+    its value before and after, and why."""
+    from kurils import text
+
     rows = findings(log)
     rows = rows[rows["version"] == version]
+    where = [("the whole data package" if t == BOOK else f"{t}.csv, {k}") for t, k in zip(rows["table"], rows["row_key"])]
     return pd.DataFrame({
-        "Finding": rows["finding"].to_numpy(),
+        "Finding": [text.html(f"{text.html_escape(f)}<br><small>{text.html_escape(w)}</small>")
+                    for f, w in zip(rows["finding"], where)],
         "Before": [_shown(v) for v in rows["before"]],
         "After": [_shown(v) for v in rows["after"]],
         "Why": rows["change"].to_numpy(),
-        "Data": [("the whole package" if t == BOOK else f"{t}.csv, {k}") for t, k in zip(rows["table"], rows["row_key"])],
     })
 
 
