@@ -134,7 +134,8 @@ def findings_table(log: pd.DataFrame, version: str) -> pd.DataFrame:
 
     rows = findings(log)
     rows = rows[rows["version"] == version]
-    where = [("the whole data package" if t == BOOK else f"{t}.csv, {k}") for t, k in zip(rows["table"], rows["row_key"])]
+    where = [("the whole data package" if t == BOOK else f"{t}.csv, " + str(k).replace(";", "; "))
+             for t, k in zip(rows["table"], rows["row_key"])]
     return pd.DataFrame({
         "Finding": [text.html(f"{text.html_escape(f)}<br><small>{text.html_escape(w)}</small>")
                     for f, w in zip(rows["finding"], where)],
