@@ -21,7 +21,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from kurils import data, literature  # noqa: E402
+from kurils import data, literature, sources  # noqa: E402
 
 ID_COLUMNS = ("id", "island_id", "place_id", "question_id", "project", "year")
 
@@ -51,7 +51,7 @@ def entries(root: Path = ROOT) -> list[tuple[str, dict]]:
     keys: set[str] = set()
     for table in data.table_names(root / "data"):
         frame = data.load(table, root / "data")
-        if table == literature.TABLE:
+        if table in sources.NOT_EVIDENCE_TABLES:  # literature: entries of their own (below); others: editorial
             continue
         for index in frame.index:
             url = str(frame.at[index, "source_url"])

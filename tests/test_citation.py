@@ -29,9 +29,9 @@ def test_one_version_everywhere():
 
 def test_citation_strings_carry_title_version_and_year():
     apa = meta.apa()
-    assert "(2026)" in apa and "Version 0.1.0" in apa and "Kuril Islands" in apa
+    assert "(2026)" in apa and "Version 0.2.0" in apa and "Kuril Islands" in apa
     bib = meta.bibtex()
-    assert bib.startswith("@misc{kurils_book,") and "version = {0.1.0}" in bib
+    assert bib.startswith("@misc{kurils_book,") and "version = {0.2.0}" in bib
 
 
 def test_book_config_carries_the_same_version():

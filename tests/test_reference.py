@@ -49,5 +49,8 @@ def test_every_cited_key_exists():
 
 
 def test_every_data_source_has_a_bibliography_entry():
-    tables = [data.load(n) for n in data.table_names()]
+    from kurils import literature, sources
+
+    # editorial tables (changelog, chapter reviews) cite repository files, not works: no entries
+    tables = [data.load(n) for n in data.table_names() if n == literature.TABLE or n not in sources.NOT_EVIDENCE_TABLES]
     assert meta.citation_keys(*tables)

@@ -14,4 +14,4 @@ Chapter modules (tables, figures and computations of one chapter each):
     kurils.islands, kurils.history, kurils.legal, kurils.okhotsk, kurils.economy, kurils.scenarios
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -6,7 +6,8 @@
    with its outputs (from myst-nb's ``jupyter_execute`` folder, with a first cell that says how to
    get the ``kurils`` package) and as its ``.md`` source.
 3. **Citations.** Every page carries Highwire ``citation_*`` meta tags for reference managers, and
-   every chapter ends with a "Cite this chapter" line and its download links.
+   every chapter ends with a "Cite this chapter" line, the date it was last reviewed
+   (``data/chapters.csv``) and its download links.
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ def _chapter_footer(app: Sphinx, pagename: str, title: str) -> str:
     apa_html = apa_html.replace(book_title, f"<em>{book_title}</em>", 1)
     parts = [f'<p class="kurils-cite-chapter"><strong>Cite this chapter:</strong> {apa_html} '
              f'(<a href="{up}book/cite.html">How to cite</a>)</p>']
+    reviewed = last_reviewed_line(stem, up, changelog="book/changelog" in app.env.found_docs)
+    if reviewed:
+        parts.append(reviewed)
     if links:
         parts.append('<p class="kurils-downloads"><strong>Download this chapter:</strong> ' + " · ".join(links) + "</p>")
     return '<div class="kurils-chapter-footer">' + "".join(parts) + "</div>"
@@ -89,6 +93,20 @@ def _public_url(app: Sphinx, pagename: str, suffix: str = ".html") -> str | None
     """The page's public address, when the site's (html_baseurl, set by the publishing workflow) is known."""
     base = (app.config.html_baseurl or "").rstrip("/")
     return f"{base}/{pagename}{suffix}" if base else None
+
+
+def last_reviewed_line(stem: str, up: str = "../", *, changelog: bool = True) -> str:
+    """The footer's "Last reviewed" line for a chapter with a row in ``data/chapters.csv`` (else ""),
+    linking the changelog when the build has it (a partial build may leave it out)."""
+    from kurils import data, text, versions
+
+    found = versions.last_reviewed(data.load("chapters"), stem)
+    if found is None:
+        return ""
+    day, version = found
+    link = f' (<a href="{up}book/changelog.html">what changed</a>)' if changelog else ""
+    return (f'<p class="kurils-last-reviewed"><strong>Last reviewed:</strong> {text.fmt_date(day)}, '
+            f'in version {html.escape(version)}{link}</p>')
 
 
 def _executed(app: Sphinx, pagename: str) -> Path | None:

@@ -178,9 +178,15 @@ STATEMENT_ACTORS = {
     "positions": ("actor", {"moscow": "russia", "beijing": "china"}),
     "legal_positions": ("side", {"russia": "russia", "china": "china"}),
 }
-#: Tables whose rows are bibliographic records, not evidence (data/literature.csv: the page a book's
-#: details were confirmed on). Their kinds are validated but left out of every share.
-NOT_EVIDENCE_TABLES = ("literature",)
+#: Tables whose rows are not evidence for what the book says, with the reason. Their kinds are
+#: validated but left out of every share (and their sources out of the bibliography's @misc entries).
+NOT_EVIDENCE_REASONS = {
+    "literature": "bibliographic records: the page on which a book's or article's details were confirmed",
+    "changelog": "editorial metadata: what changed between versions of the book, sourced to the repository file",
+    "chapters": "editorial metadata: when each chapter was last reviewed, sourced to the chapter's file",
+}
+#: The names of those tables (the keys of :data:`NOT_EVIDENCE_REASONS`).
+NOT_EVIDENCE_TABLES = tuple(NOT_EVIDENCE_REASONS)
 NO_OTHER_SOURCE = "no other source"
 OWN_STATEMENT = "its own state's statement"
 
