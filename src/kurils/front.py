@@ -303,18 +303,17 @@ def wording_counts(statements_: pd.DataFrame, wording: str = "war", columns=("qu
                          f"Using “{wording}”": using.to_numpy(), "%": share.to_numpy()})
 
 
-def _md_escape(s: str) -> str:
-    return re.sub(r"([\\`*_{}\[\]<>#|])", r"\\\1", s)
+def card_md(row: pd.Series) -> text.md:
+    """A statement as markdown for a card: the quote, its English, then who and when, linked.
 
-
-def card_md(row: pd.Series) -> str:
-    """A statement as markdown for a card: the quote, its English, then who and when, linked."""
-    parts = [f"“{_md_escape(row['quote'])}”"]
+    The quote, translation and speaker are data text, escaped (:func:`kurils.text.md_escape`)."""
+    esc = text.md_escape
+    parts = [f"“{esc(row['quote'])}”"]
     if isinstance(row["quote_en"], str) and row["quote_en"]:
-        parts.append(f"*“{_md_escape(row['quote_en'])}”*")
-    parts.append(f"— {_md_escape(row['speaker'])}, {date_label(row['date'], row['date_precision'])} "
-                 f"([{host(row['source_url'])}](<{row['source_url']}>))")
-    return "\n\n".join(parts)
+        parts.append(f"*“{esc(row['quote_en'])}”*")
+    parts.append(f"— {esc(row['speaker'])}, {esc(date_label(row['date'], row['date_precision']))} "
+                 f"({text.md_link(row['source_url'], host(row['source_url']))})")
+    return text.md("\n\n".join(parts))
 
 
 def perspective_values(t: dict[str, pd.DataFrame] | None = None) -> dict:

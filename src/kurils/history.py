@@ -84,10 +84,10 @@ def event_date(timeline: pd.DataFrame, event_id: str, *, short: bool = False) ->
     return fmt_event_date(row["date"], row["date_precision"], short=short)
 
 
-def source_link(url: str) -> str:
+def source_link(url: str) -> text.md:
     """A short markdown link to a source, its text the site's host name: '[mofa.go.jp](<…>)'."""
     host = urlparse(url).netloc.removeprefix("www.").removeprefix("m.")
-    return f"[{host}](<{url}>)"
+    return text.md_link(url, host)
 
 
 #: Prefixes of the glued names :func:`glue_events` defines for every event id.

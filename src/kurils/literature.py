@@ -13,6 +13,9 @@ import re
 
 import pandas as pd
 
+from kurils.text import md, md_link
+from kurils.text import md_escape as esc
+
 TABLE = "literature"
 
 #: Sections of the Further reading page, in page order: group value -> heading.
@@ -111,8 +114,11 @@ def _authors_text(names: str) -> str:
     return ", ".join(people[:-1]) + (" and " if len(people) > 1 else "") + people[-1]
 
 
-def reference_text(row: pd.Series) -> str:
-    """One entry of the reading list in Markdown: who, year, *title*, where published, ISBN/DOI."""
+def reference_text(row: pd.Series) -> md:
+    """One entry of the reading list in Markdown: who, year, *title*, where published, ISBN/DOI.
+
+    Every field is data text, escaped (:func:`kurils.text.md_escape`); only the italics and the DOI
+    link are markdown."""
     if _present(row.get("author")):
         who = _authors_text(row["author"])
     else:
@@ -120,40 +126,42 @@ def reference_text(row: pd.Series) -> str:
     title = str(row["title"])
     if _present(row.get("title_en")):
         title += f" [{row['title_en']}]"
-    parts = [f"{who} ({int(row['year'])})."]
+    title = esc(title)
+    parts = [f"{esc(who)} ({int(row['year'])})."]
     if row["entry_type"] == "article":
-        where = f"“{title}.” *{row['journal']}*"
+        where = f"“{title}.” *{esc(row['journal'])}*"
         if _present(row.get("volume")):
-            where += f" {row['volume']}"
+            where += f" {esc(row['volume'])}"
         if _present(row.get("issue")):
-            where += f", no. {row['issue']}"
+            where += f", no. {esc(row['issue'])}"
         if _present(row.get("pages")):
-            where += f": {str(row['pages']).replace('-', '–')}"
+            where += f": {esc(str(row['pages']).replace('-', '–'))}"
         parts.append(where + ".")
     else:
         if row["entry_type"] == "incollection":
-            parts.append(f"“{title}.” In *{row['booktitle']}*.")
+            parts.append(f"“{title}.” In *{esc(row['booktitle'])}*.")
         else:
             vols = f" {int(row['volumes'])} vols." if _present(row.get("volumes")) else ""
             parts.append(f"*{title}*.{vols}")
         pub = f"{row['address']}: {row['publisher']}" if _present(row.get("address")) else str(row["publisher"])
         if _present(row.get("series")):
             pub += f" ({row['series']})"
-        parts.append(pub + ".")
+        parts.append(esc(pub) + ".")
     if _present(row.get("isbn")):
-        parts.append(f"ISBN {row['isbn']}.")
+        parts.append(f"ISBN {esc(row['isbn'])}.")
     if _present(row.get("doi")):
-        parts.append(f"[doi:{row['doi']}](https://doi.org/{row['doi']}).")
+        parts.append(f"{md_link('https://doi.org/' + str(row['doi']), 'doi:' + str(row['doi']))}.")
     if str(row["language"]) != "en":
         parts.append(f"In {LANGUAGES[str(row['language'])]}.")
-    return " ".join(parts)
+    return md(" ".join(parts))
 
 
-def reading_list(frame: pd.DataFrame, titles: dict[str, str] | None = None) -> dict[str, str]:
+def reading_list(frame: pd.DataFrame, titles: dict[str, str] | None = None) -> dict[str, md]:
     """The Further reading page's lists: group -> MyST Markdown, entries by year, each annotated.
 
     ``titles`` maps page stems to chapter titles, for the "Supports" line (default: the stems).
-    The page gives each group's heading (:data:`GROUPS`) and glues its list under it.
+    The page gives each group's heading (:data:`GROUPS`) and glues its list under it. The rows'
+    text (reference, annotation, source title) is escaped; keys and stems are validated ids.
     """
     titles = titles or {}
     out = {}
@@ -163,10 +171,10 @@ def reading_list(frame: pd.DataFrame, titles: dict[str, str] | None = None) -> d
         for _, row in rows.iterrows():
             supports = ", ".join(f"{{doc}}`{titles.get(c, c)} <{c}>`" for c in chapters_of(row))
             lines += [f"- {reference_text(row)} {{cite:p}}`{row['key']}`", "",
-                      f"  {row['annotation']}", "",
+                      f"  {esc(row['annotation'])}", "",
                       f"  *Supports:* {supports}. *Details confirmed at:* "
-                      f"[{row['source_title']}]({row['source_url']}).", ""]
-        out[group] = "\n".join(lines).rstrip() + "\n"
+                      f"{md_link(row['source_url'], row['source_title'])}.", ""]
+        out[group] = md("\n".join(lines).rstrip() + "\n")
     return out
 
 

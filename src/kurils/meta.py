@@ -21,11 +21,16 @@ def _authors(meta: dict) -> list[str]:
 
 
 def apa(meta: dict | None = None, *, url: str | None = None) -> str:
-    """An APA-style reference: Authors. (Year). *Title* (Version x) [Computer software and data]. URL"""
+    """An APA-style reference: Authors. (Year). *Title* (Version x) [Computer software and data]. URL
+
+    Markdown (the title in italics) built from the book's own CITATION.cff, not from data: it is a
+    :class:`kurils.text.md`, which ``text.glue_phrase`` pastes as it is."""
+    from kurils.text import md
+
     meta = meta or citation()
     year = str(meta["date-released"])[:4]
     ref = f"{' & '.join(_authors(meta))}. ({year}). *{meta['title']}* (Version {meta['version']}) [Executable book and data]."
-    return f"{ref} {url}" if url else ref
+    return md(f"{ref} {url}" if url else ref)
 
 
 def bibtex(meta: dict | None = None, *, key: str = "kurils_book", url: str | None = None) -> str:

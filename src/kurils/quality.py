@@ -17,7 +17,7 @@ from markupsafe import Markup
 import yaml
 
 from kurils import sources
-from kurils.text import link
+from kurils.text import link, md
 from kurils.paths import book_root
 
 #: Parts of ``_toc.yml`` whose pages are chapters (the Reference part is back matter).
@@ -286,11 +286,12 @@ def kind_definitions() -> dict[str, str]:
     return {kind: _rst_to_myst(text.strip()) for kind, text in found}
 
 
-def rules_text() -> str:
-    """The rule paragraphs of :mod:`kurils.sources`' docstring (state media, blocked hosts), as MyST."""
+def rules_text() -> md:
+    """The rule paragraphs of :mod:`kurils.sources`' docstring (state media, blocked hosts), as MyST
+    (markdown written in the code, not data text: glued as it is)."""
     paragraphs = [p.strip() for p in sources.__doc__.split("\n\n")]
     rules = [" ".join(p.split()) for p in paragraphs if p.startswith("**")]
-    return "\n\n".join(_rst_to_myst(p) for p in rules)
+    return md("\n\n".join(_rst_to_myst(p) for p in rules))
 
 
 def kinds_display() -> pd.DataFrame:

@@ -8,14 +8,19 @@ with ``{glue:md}``.
 ``<script>`` or a markdown link shows those characters instead of becoming markup. The only HTML
 that reaches a page is built by code: :func:`link` and :func:`html` return
 ``markupsafe.Markup``, which the escaping leaves alone, and every piece of data inside them
-goes through ``html.escape`` first. :func:`md_escape` does the same for data text glued into
-markdown with :func:`glue_phrase`.
+goes through ``html.escape`` first.
+
+Glued phrases follow the same rule. :func:`glue_phrase` and :func:`glue_all` treat a plain ``str``
+as data text and escape it with :func:`md_escape`, so it shows as typed; markdown built by code
+(links, italics, citations) is marked with :class:`md`, which they paste as it is. Build an
+:class:`md` only from escaped parts: :func:`md_escape` for data text, :func:`md_link` for links.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import html as _html
+import re
 
 import pandas as pd
 from markupsafe import Markup
@@ -74,11 +79,12 @@ def glue_value(name: str, value) -> None:
 
 
 def glue_phrase(name: str, text: str) -> None:
-    """Glue a ready-made phrase (markdown) for ``{glue:md}`name``` in prose."""
+    """Glue a phrase for ``{glue:md}`name``` in prose: a plain ``str`` is text (escaped, it shows as
+    typed); an :class:`md` is markdown built by code and is pasted as it is."""
     from IPython.display import Markdown
     from myst_nb import glue
 
-    glue(name, Markdown(text), display=False)
+    glue(name, Markdown(as_markdown(text)), display=False)
 
 
 def html(markup: str) -> Markup:
@@ -101,14 +107,54 @@ def html_escape(value, quote: bool = True) -> str:
     return _html.escape(str(value), quote=quote)
 
 
-_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~"
+class md(str):
+    """Markdown built by code, which :func:`glue_phrase` and :func:`glue_all` paste unescaped.
+
+    Like ``markupsafe.Markup`` for tables: build it only from escaped parts (:func:`md_escape` for
+    data text, :func:`md_link` for links). Adding a plain ``str`` escapes the ``str``:
+    ``md("*Note:* ") + row["note"]`` keeps the italics and shows the note as typed.
+    """
+
+    __slots__ = ()
+
+    def __add__(self, other):
+        return md(str.__add__(self, as_markdown(other)))
+
+    def __radd__(self, other):
+        return md(as_markdown(other) + str(self))
+
+
+#: Every ASCII character that MyST Markdown may read as markup where a phrase is pasted (inline
+#: markup, HTML, entities, roles and substitutions, dollar math, and block starts such as ``#``,
+#: ``-``, ``1.`` or ``|`` where a phrase begins a line). CommonMark renders a backslash before any
+#: ASCII punctuation as that character alone, so the escapes are invisible on the page.
+_MD_SPECIAL = "\\`*_{}[]()<>#+-.!|~$&"
+#: Inside a link's text only inline markup can start.
+_MD_INLINE = "\\`*_{}[]<>!~$&"
+
+
+def _escape_with(chars: str, value) -> str:
+    text = re.sub(r"\s*[\r\n]+\s*", " ", str(value))  # one line: no block can start inside a phrase
+    return "".join("\\" + ch if ch in chars else ch for ch in text)
 
 
 def md_escape(value) -> str:
     """Data text for a markdown phrase (:func:`glue_phrase`): markdown and HTML characters are
-    backslash-escaped, so ``[x](http://…)`` or ``<b>`` in a data cell shows as typed."""
-    text = str(value)
-    return "".join("\\" + ch if ch in _MD_SPECIAL else ch for ch in text)
+    backslash-escaped and line breaks become spaces, so ``[x](http://…)``, ``<b>`` or ``*x*`` in a
+    data cell shows as typed. Apostrophes, quotes, dashes, ``%`` and non-Latin text stay as they are."""
+    return _escape_with(_MD_SPECIAL, value)
+
+
+def md_link(url: str, label) -> md:
+    """A markdown link ``[label](<url>)`` with the label escaped (shows as typed) and the URL kept
+    inside its pointy brackets (``<``, ``>``, backslashes and spaces percent-encoded)."""
+    safe = re.sub(r"[<>\\\s]", lambda m: "%{:02X}".format(ord(m.group())), str(url))
+    return md(f"[{_escape_with(_MD_INLINE, label)}](<{safe}>)")
+
+
+def as_markdown(value) -> str:
+    """What a phrase pastes: an :class:`md` as it is, anything else as escaped text (:func:`md_escape`)."""
+    return str(value) if isinstance(value, md) else md_escape(value)
 
 
 def table(frame: pd.DataFrame, *, formats: dict | None = None, uid: str, caption: str | None = None):
@@ -141,7 +187,9 @@ def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
 
 def glue_all(values: dict) -> None:
     """Glue a chapter's key numbers in one call: numbers for ``{glue:text}``, Timestamps (as dates) and
-    strings (as phrases) for ``{glue:md}``. The chapter modules' ``key_numbers(tables)`` return such dicts."""
+    strings (as phrases, :func:`glue_phrase`) for ``{glue:md}``. The chapter modules'
+    ``key_numbers(tables)`` return such dicts: a plain ``str`` is text and shows as typed (data text
+    needs no escaping in the module); markdown the module builds on purpose is an :class:`md`."""
     for name, value in values.items():
         if isinstance(value, pd.Timestamp):
             glue_phrase(name, fmt_date(value))
@@ -155,4 +203,4 @@ def glue_citations(name: str, *frames: pd.DataFrame) -> None:
     """Glue a citation of every source the tables use, for ``{glue:md}`name``` (renders as [1, 2, …])."""
     from kurils import meta
 
-    glue_phrase(name, "{cite:p}`" + ",".join(meta.citation_keys(*frames)) + "`")
+    glue_phrase(name, md("{cite:p}`" + ",".join(meta.citation_keys(*frames)) + "`"))
