@@ -31,7 +31,7 @@ pytestmark = pytest.mark.build
 #: The PDF was 219–223 pages for 15 pages of content with every h2 starting a page; print styles
 #: brought that to 125 (about 8.3 per page of content), and 175 for 21 documents. Two-column
 #: bibliography and chapter source lists (the entry running on after its number) and figures at most
-#: 11 cm high brought the 21 documents to 147 pages (7.0 each). The budget grows with the book: 7.5 a
+#: 11 cm high brought the 21 documents to 146 pages (7.0 each). The budget grows with the book: 7.5 a
 #: document, which leaves room for the course apparatus (objectives, exercises, questions) being added.
 PDF_PAGES_PER_DOCUMENT = 7.5
 
