@@ -51,10 +51,11 @@ pdf: sysdeps-pdf venv
 	$(BIN)/jupyter-book build . --builder custom --custom-builder simplepdf $(JB_FLAGS)
 	@ls -l _build/simplepdf/kurils-book.pdf
 
-# sysdeps first: a missing package stops the run before minutes of venv and book building.
-test: sysdeps
-	@$(MAKE) --no-print-directory book
-	$(BIN)/python -m pytest --durations=25
+# sysdeps first: a missing package stops the run before minutes of venv and book building. Then
+# scripts/test.sh: the tests' offline whole-book + PDF build starts in the background (second core),
+# `make book` builds the site (first core), and pytest runs, reading both.
+test: sysdeps venv
+	bash scripts/test.sh
 
 # Re-subset the bundled fonts (_static/fonts/) to the characters the sources use (scripts/make_fonts.py).
 fonts: venv

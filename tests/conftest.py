@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from offline_build import ENV_VAR, BackgroundBuild, copy_repo  # noqa: F401  (copy_repo: for the tests)
+
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
-IGNORED = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", "__pycache__", "*.egg-info")
 
 
 @pytest.fixture(scope="session")
@@ -26,15 +26,6 @@ def site() -> Path:
     if not (SITE / "index.html").is_file():
         pytest.fail("_build/html is missing: run `make test` (it builds the book first) or `make book`")
     return SITE
-
-
-def copy_repo(dest: Path, *, with_build: bool = False) -> Path:
-    """Copy the working tree to ``dest`` (sharing the built .venv by symlink); optionally the build too."""
-    shutil.copytree(ROOT, dest, ignore=IGNORED)
-    os.symlink(ROOT / ".venv", dest / ".venv")
-    if with_build:
-        shutil.copytree(ROOT / "_build", dest / "_build", symlinks=True)
-    return dest
 
 
 def run(cmd: list[str] | str, cwd: Path, *, timeout: int = 600, shell: bool = False) -> subprocess.CompletedProcess:
@@ -66,43 +57,23 @@ def first_cell_lines(chapter: str) -> int:
 
 
 # ------------------------------------------------------------------------------------------------
-# The offline whole-book + PDF build (tests/test_build.py) runs in the background from the start of
-# the session: it is one process using about one core, so on two cores the rest of the suite runs
-# beside it instead of after it. Tests that read it are moved to the end and wait for it there.
+# The offline whole-book + PDF build (tests/offline_build.py) runs in the background: `make test`
+# starts it beside `make book`; a plain pytest run starts it when the session starts. Tests that read it
+# are moved to the end and wait for it there.
 # ------------------------------------------------------------------------------------------------
 
 OFFLINE_FIXTURES = {"offline_book", "pdf", "pdf_pages"}
-OFFLINE_COMMAND = "unshare --net sh -c 'ip link set lo up && make book && make pdf'"
 
 
-class BackgroundBuild:
-    def __init__(self, command: str):
-        import tempfile
+def _start_offline_build(config) -> BackgroundBuild:
+    import tempfile
 
-        self.folder = Path(tempfile.mkdtemp(prefix="kurils-offline-"))
-        self.repo = copy_repo(self.folder / "repo")
-        self.log = self.folder / "build.log"
-        self.error = None
-        self.proc = None
-        if not shutil.which("unshare") or not shutil.which("ip"):
-            self.error = "unshare and ip (util-linux, iproute2) are needed to cut the network: run `make sysdeps`"
-            return
-        env = {k: v for k, v in os.environ.items() if k not in ("KURILS_ROOT",)}
-        with open(self.log, "w", encoding="utf-8") as out:
-            self.proc = subprocess.Popen(command, cwd=self.repo, shell=True, stdout=out, stderr=subprocess.STDOUT,
-                                         env=env, start_new_session=True)
-
-    def wait(self, timeout: int = 1800) -> subprocess.CompletedProcess:
-        if self.error:
-            pytest.fail(self.error)
-        code = self.proc.wait(timeout=timeout)
-        return subprocess.CompletedProcess(OFFLINE_COMMAND, code, self.log.read_text(encoding="utf-8"), None)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, 15)  # our own child's process group only
-            self.proc.wait(timeout=60)
-        shutil.rmtree(self.folder, ignore_errors=True)
+    handed = os.environ.get(ENV_VAR)
+    build = BackgroundBuild.adopt(Path(handed)) if handed else None
+    if build is None:
+        build = BackgroundBuild.start(Path(tempfile.mkdtemp(prefix="kurils-offline-")))
+    config._kurils_offline = build
+    return build
 
 
 @pytest.hookimpl(trylast=True)  # after -m/-k deselection: start only when such a test will run
@@ -112,11 +83,29 @@ def pytest_collection_modifyitems(session, config, items):
         return
     others = [item for item in items if item not in offline]
     items[:] = others + offline
-    config._kurils_offline = BackgroundBuild(OFFLINE_COMMAND)
+    _start_offline_build(config)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_finish(session):
+    """The islands-only copy's builds (tests/islands_chain.py) start at once in a background thread when
+    a selected test reads them, so they run beside the tests that come before."""
+    from islands_chain import FIXTURES, IslandsChain
+
+    if session.config.option.collectonly or getattr(session.config, "_kurils_islands", None) is not None:
+        return
+    if any(FIXTURES & set(getattr(item, "fixturenames", ())) for item in session.items):
+        chain = session.config._kurils_islands = IslandsChain()
+        chain.start()
 
 
 def pytest_sessionfinish(session, exitstatus):
+    chain = getattr(session.config, "_kurils_islands", None)
+    if chain is not None:
+        chain.cleanup()
     build = getattr(session.config, "_kurils_offline", None)
+    if build is None and os.environ.get(ENV_VAR):  # started by `make test`, not read by this run
+        build = BackgroundBuild.adopt(Path(os.environ[ENV_VAR]))
     if build is not None:
         build.stop()
 
@@ -124,9 +113,7 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(scope="session")
 def offline_build(request) -> BackgroundBuild:
     build = getattr(request.config, "_kurils_offline", None)
-    if build is None:  # collected by another route: start it now
-        build = request.config._kurils_offline = BackgroundBuild(OFFLINE_COMMAND)
-    return build
+    return build if build is not None else _start_offline_build(request.config)
 
 
 # Every table of the data package and the source kind of every row, loaded once for the session

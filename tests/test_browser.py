@@ -59,6 +59,14 @@ def browser():
 PAGES = [p.relative_to(SITE).as_posix() for p in html_pages(SITE)] if (SITE / "index.html").exists() else []
 
 
+def _open(page, url: str) -> None:
+    page.goto(url, wait_until="networkidle")
+    target = _redirect_target(url)
+    if target:  # a meta-refresh page (index.html): evaluate the page it lands on, not mid-navigation
+        page.wait_for_url(target)
+        page.wait_for_load_state("networkidle")
+
+
 @contextlib.contextmanager
 def _visit(browser, url: str, viewport=None):
     """Open a page in a fresh context (closed afterwards); record console and page errors and requests."""
@@ -69,11 +77,7 @@ def _visit(browser, url: str, viewport=None):
     page.on("pageerror", lambda e: record["errors"].append(str(e)))
     page.on("request", lambda r: record["requests"].append(r.url))
     page.on("requestfailed", lambda r: record["errors"].append(f"failed: {r.url}"))
-    page.goto(url, wait_until="networkidle")
-    target = _redirect_target(url)
-    if target:  # a meta-refresh page (index.html): evaluate the page it lands on, not mid-navigation
-        page.wait_for_url(target)
-        page.wait_for_load_state("networkidle")
+    _open(page, url)
     try:
         yield context, page, record
     finally:
@@ -94,45 +98,101 @@ def test_site_has_pages():
     assert len(PAGES) >= 3, "site not built"
 
 
-#: One visit per page and viewport, shared by every check below (a visit costs a page load, the
-#: theme's scripts and, at desktop width, an axe run): the checks stay separate tests.
-_DESKTOP: dict[str, dict] = {}
-_PHONE: dict[str, dict] = {}
-
+#: One fresh browser context per page, shared by every check below (a visit costs a page load, the
+#: theme's scripts and, at desktop width, an axe run): the checks stay separate tests. The page is
+#: loaded at desktop width for the desktop checks, then loaded again at phone width in the same context
+#: (a new navigation, so the layout is the one a phone gets on load; the fonts and styles come from the
+#: context's cache instead of being fetched and parsed a second time).
 _AXE_SKIP = ("serious", "critical")
+#: Two Chromiums visit the pages side by side, each driven from its own thread with its own playwright
+#: instance: the axe runs are CPU-bound, so on two cores the visits take about half as long. Every page
+#: still gets its own fresh context, and the checks read the same records as before.
+WORKERS = 2
 
 
-def _desktop(browser, server, path: str) -> dict:
-    if path not in _DESKTOP:
-        from axe_playwright_python.sync_playwright import Axe
+def _visit_page(browser, server, path: str) -> dict:
+    from axe_playwright_python.sync_playwright import Axe
 
-        with _visit(browser, f"{server}/{path}") as (context, page, record):
-            # what the page itself did, taken before axe runs (axe re-fetches stylesheets for its checks)
-            record = {"errors": list(record["errors"]), "requests": list(record["requests"])}
-            record["cookies"] = context.cookies()
-            record["local"] = set(page.evaluate("Object.keys(localStorage)"))
-            record["session"] = set(page.evaluate("Object.keys(sessionStorage)"))
-            record["images"] = page.eval_on_selector_all(
-                "img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])")
-            results = Axe().run(page)
-            record["axe"] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                             for v in results.response["violations"] if v["impact"] in _AXE_SKIP]
-        _DESKTOP[path] = record
-    return _DESKTOP[path]
+    url = f"{server}/{path}"
+    with _visit(browser, url) as (context, page, record):
+        # what the page itself did, taken before axe runs (axe re-fetches stylesheets for its checks)
+        desktop = {"errors": list(record["errors"]), "requests": list(record["requests"])}
+        desktop["cookies"] = context.cookies()
+        desktop["local"] = set(page.evaluate("Object.keys(localStorage)"))
+        desktop["session"] = set(page.evaluate("Object.keys(sessionStorage)"))
+        desktop["images"] = page.eval_on_selector_all(
+            "img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])")
+        results = Axe().run(page)
+        desktop["axe"] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                          for v in results.response["violations"] if v["impact"] in _AXE_SKIP]
+        page.set_viewport_size(PHONE)
+        _open(page, url)
+        phone = {"widths": page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")}
+    return {"desktop": desktop, "phone": phone}
 
 
-def _phone(browser, server, path: str) -> dict:
-    if path not in _PHONE:
-        with _visit(browser, f"{server}/{path}", viewport=PHONE) as (context, page, record):
-            record["widths"] = page.evaluate(
-                "[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
-        _PHONE[path] = record
-    return _PHONE[path]
+@pytest.fixture(scope="module")
+def visits(server, request) -> dict[str, dict | BaseException]:
+    """Every page this run's tests check, visited once (largest first, shared out to the workers as they
+    free up)."""
+    import queue
+
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is required: run `make sysdeps` (installs it as root, else prints the command)")
+    todo: queue.Queue[str] = queue.Queue()
+    params = [getattr(getattr(item, "callspec", None), "params", {}) for item in request.session.items
+              if "visits" in getattr(item, "fixturenames", ())]
+    wanted = {p["path"] for p in params if "path" in p} or set(PAGES)
+    for path in sorted(wanted, key=lambda p: -(SITE / p).stat().st_size):
+        todo.put(path)
+    results: dict[str, dict | BaseException] = {}
+
+    def work() -> None:
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            try:
+                while True:
+                    try:
+                        path = todo.get_nowait()
+                    except queue.Empty:
+                        return
+                    try:
+                        results[path] = _visit_page(b, server, path)
+                    except Exception as exc:  # reported by that page's tests
+                        results[path] = exc
+            finally:
+                b.close()
+
+    threads = [threading.Thread(target=work, daemon=True) for _ in range(WORKERS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return results
+
+
+def _record(visits, path: str, viewport: str) -> dict:
+    found = visits.get(path)
+    if found is None:
+        pytest.fail(f"{path} was not visited (a browser worker stopped)")
+    if isinstance(found, BaseException):
+        raise found
+    return found[viewport]
+
+
+def _desktop(visits, path: str) -> dict:
+    return _record(visits, path, "desktop")
+
+
+def _phone(visits, path: str) -> dict:
+    return _record(visits, path, "phone")
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_is_clean_local_and_private(browser, server, path):
-    record = _desktop(browser, server, path)
+def test_page_is_clean_local_and_private(visits, path):
+    record = _desktop(visits, path)
     assert record["errors"] == [], record["errors"]
     foreign = [u for u in record["requests"] if urlparse(u).hostname not in ("127.0.0.1",) and not u.startswith("data:")]
     assert foreign == [], foreign
@@ -142,21 +202,21 @@ def test_page_is_clean_local_and_private(browser, server, path):
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_images_have_meaningful_alt_text(browser, server, path):
-    for src, alt in _desktop(browser, server, path)["images"]:
+def test_images_have_meaningful_alt_text(visits, path):
+    for src, alt in _desktop(visits, path)["images"]:
         assert alt and len(alt.split()) >= 5, f"{src}: alt {alt!r} is not a description"
         assert not alt.lower().endswith((".png", ".svg", ".jpg")) and "_images" not in alt and "jupyter_execute" not in alt, alt
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_no_serious_accessibility_violations(browser, server, path):
-    bad = _desktop(browser, server, path)["axe"]
+def test_no_serious_accessibility_violations(visits, path):
+    bad = _desktop(visits, path)["axe"]
     assert bad == [], bad
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_page_fits_a_phone_without_horizontal_scroll(browser, server, path):
-    scroll, client = _phone(browser, server, path)["widths"]
+def test_page_fits_a_phone_without_horizontal_scroll(visits, path):
+    scroll, client = _phone(visits, path)["widths"]
     assert scroll <= client + 1, f"body scrolls sideways: {scroll}px content in {client}px"
 
 

@@ -3,8 +3,12 @@ escapes data text, and makes a print-ready PDF with its own fonts.
 
 These tests build throw-away copies of the repository (sharing the built .venv), so they do not
 disturb _build/. Builds are shared: session-scoped fixtures build each state once and several tests
-read it. Most copies build only the islands chapter (with the pages it links to); one copy builds the
-whole book and its PDF with the network cut.
+read it, and nothing is built twice to prove one thing:
+- one islands-only copy (the islands chapter with the pages it links to) is built, rebuilt with
+  nothing changed, rebuilt after a data edit, then given a raising cell, in that order;
+- one copy builds the whole book and its PDF with the network cut (tests/offline_build.py, in the
+  background beside `make book`); its figures are compared with `make book`'s, two independent
+  executions of every chapter.
 """
 
 from __future__ import annotations
@@ -13,7 +17,6 @@ import re
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -21,57 +24,21 @@ import pytest
 import yaml
 
 from conftest import ROOT, copy_repo, html_pages, run
+from islands_chain import PAYLOAD, IslandsChain
 
 pytestmark = pytest.mark.build
 
-PAYLOAD = "<script>alert(1)</script> [click me](https://evil.example/phish)"
 #: The PDF was 219–223 pages for 15 pages of content with every h2 starting a page; print styles
-#: brought that to 125 (about 8.3 per page of content). The budget grows with the book: 9 per page.
-PDF_PAGES_PER_DOCUMENT = 9
-
-
-def _first_code_cell_gets(path: Path, line: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    marker = "```{code-cell} ipython3\n:tags: [remove-cell]\n\n"
-    assert marker in text, path
-    path.write_text(text.replace(marker, marker + line + "\n", 1), encoding="utf-8")
+#: brought that to 125 (about 8.3 per page of content), and 175 for 21 documents. Two-column
+#: bibliography and chapter source lists (the entry running on after its number) and figures at most
+#: 11 cm high brought the 21 documents to 146 pages (7.0 each). The budget grows with the book: 7.5 a
+#: document, which leaves room for the course apparatus (objectives, exercises, questions) being added.
+PDF_PAGES_PER_DOCUMENT = 7.5
 
 
 def _no_traceback_published(site: Path) -> None:
     for page in html_pages(site):
         assert "Traceback" not in page.read_text(encoding="utf-8"), page
-
-
-def _only_islands_chapter(repo: Path) -> None:
-    """A representative chapter plus the pages the intro and that chapter link to. Cross-references from
-    those pages to pages left out (e.g. the bibliography's link to Further reading) become plain text
-    in this copy, so the -W build stays about the islands chapter."""
-    chapters = ["islands", "references", "cite"]
-    (repo / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: The dispute\n"
-                                   "    chapters:\n" + "".join(f"      - file: book/{c}\n" for c in chapters),
-                                   encoding="utf-8")
-    kept = {"intro", *chapters}
-    outside: set[str] = set()
-    for md in (repo / "book").glob("*.md"):
-        if md.stem not in kept:
-            outside |= {md.stem, *re.findall(r"^\(([\w-]+)\)=", md.read_text(encoding="utf-8"), flags=re.M)}
-    role = re.compile(r"\{(?:ref|doc)\}`(?:([^`<]*?)\s*<)?([\w/-]+)>?`")
-    for stem in kept:
-        path = repo / "book" / f"{stem}.md"
-        text = path.read_text(encoding="utf-8")
-        path.write_text(role.sub(lambda m: (m.group(1) or m.group(2)) if m.group(2) in outside else m.group(0), text),
-                        encoding="utf-8")
-
-
-def _islands_copy(dest: Path) -> Path:
-    repo = copy_repo(dest)
-    _only_islands_chapter(repo)
-    return repo
-
-
-def _images(repo: Path) -> dict[str, bytes]:
-    folder = repo / "_build" / "html" / "_images"
-    return {p.name: p.read_bytes() for p in folder.iterdir() if p.suffix in (".png", ".svg")}
 
 
 def _chapter_titles(repo: Path) -> list[str]:
@@ -88,59 +55,48 @@ def _chapter_titles(repo: Path) -> list[str]:
 # Shared builds
 # ------------------------------------------------------------------------------------------------
 
-@dataclass
-class IslandsPair:
-    first: Path
-    second: Path
-    images: tuple[dict[str, bytes], dict[str, bytes]]
+@pytest.fixture(scope="session")
+def islands_chain(request) -> IslandsChain:
+    """The islands-only copy and its builds in turn (tests/islands_chain.py), started in the background
+    when the session starts."""
+    chain = getattr(request.config, "_kurils_islands", None)
+    if chain is None:
+        chain = request.config._kurils_islands = IslandsChain()
+        chain.start()
+    return chain.result()
 
 
 @pytest.fixture(scope="session")
-def islands_pair(tmp_path_factory) -> IslandsPair:
-    """Two clean islands-only builds of identical copies. Their figures are read at once; then the first
-    copy gets a no-op rebuild and an edit (fixtures below), the second a raising cell."""
-    base = tmp_path_factory.mktemp("pair")
-    repos = [_islands_copy(base / name) for name in ("first", "second")]
-    images = []
-    for repo in repos:
-        made = run(["make", "book"], repo)
-        assert made.returncode == 0, made.stdout[-3000:]
-        images.append(_images(repo))
-    return IslandsPair(repos[0], repos[1], (images[0], images[1]))
+def islands_copy(islands_chain) -> Path:
+    """The copy, built (from `make book`'s execution cache where it matches)."""
+    made = islands_chain.first
+    assert made.returncode == 0, made.stdout[-3000:]
+    return islands_chain.repo
 
 
 @pytest.fixture(scope="session")
-def noop_rebuild(islands_pair) -> subprocess.CompletedProcess:
-    """`make book` again on the first copy with nothing changed."""
-    made = run(["make", "book"], islands_pair.first)
+def noop_rebuild(islands_chain, islands_copy) -> subprocess.CompletedProcess:
+    """`make book` again on the copy with nothing changed."""
+    made = islands_chain.noop
     assert made.returncode == 0, made.stdout[-3000:]
     return made
 
 
 @pytest.fixture(scope="session")
-def edited_islands(islands_pair, noop_rebuild) -> tuple[Path, str, str]:
-    """The first copy after one edit of two CSVs and a rebuild: a value changed (3168 -> 3999 km²), and a
-    cell given markup and a markdown link to another host. Returns (repo, page before, build log)."""
-    repo = islands_pair.first
-    before = (repo / "_build" / "html" / "book" / "islands.html").read_text(encoding="utf-8")
-    facts = repo / "data" / "island_facts.csv"
-    text = facts.read_text(encoding="utf-8")
-    assert "etorofu,area_km2,3168," in text
-    facts.write_text(text.replace("etorofu,area_km2,3168,", "etorofu,area_km2,3999,"), encoding="utf-8")
-    islands = repo / "data" / "islands.csv"
-    text = islands.read_text(encoding="utf-8")
-    assert ",Итуруп,Iturup," in text
-    islands.write_text(text.replace(",Итуруп,Iturup,", f',Итуруп,"{PAYLOAD}",', 1), encoding="utf-8")
-    made = run(["make", "book"], repo)
+def edited_islands(islands_chain, noop_rebuild) -> tuple[Path, str, str, str]:
+    """The copy after one edit of two CSVs and a rebuild: a value changed (3168 -> 3999 km²), and a
+    cell given markup and a markdown link to another host. Returns (repo, page before, build log, page
+    after); the page texts were read between the steps, as the raising cell rebuilds the copy later."""
+    made = islands_chain.edited
     assert made.returncode == 0, made.stdout[-3000:]
-    return repo, before, made.stdout
+    return islands_chain.repo, islands_chain.before, made.stdout, islands_chain.after
 
 
 @pytest.fixture(scope="session")
 def offline_book(offline_build) -> Path:
-    """The whole book and its PDF, built with the network cut (one copy; the PDF reuses the HTML
-    build's execution cache). The build starts in the background when the session starts
-    (conftest.BackgroundBuild); the tests that read it run last."""
+    """The whole book and its PDF, built from scratch with the network cut (one copy; the PDF reuses the
+    HTML build's execution cache). `make test` starts it beside `make book` (scripts/test.sh), a plain
+    pytest run when the session starts (tests/offline_build.py); the tests that read it run last."""
     made = offline_build.wait()
     assert made.returncode == 0, made.stdout[-4000:]
     return offline_build.repo
@@ -195,19 +151,13 @@ def test_no_page_shows_escaped_markup_as_text(site):
 # Failures fail
 # ------------------------------------------------------------------------------------------------
 
-def test_raising_cell_fails_make_book_and_plain_jupyter_book(islands_pair):
-    repo = islands_pair.second  # built once already: only the edited chapter runs again
-    _first_code_cell_gets(repo / "book" / "islands.md", 'raise RuntimeError("injected failure")')
-    made = run(["make", "book"], repo)
+def test_raising_cell_fails_make_book_and_plain_jupyter_book(islands_chain, edited_islands):
+    made, plain = islands_chain.raised, islands_chain.plain
     assert made.returncode != 0, made.stdout[-3000:]
     assert "injected failure" in made.stdout
-    if (repo / "_build" / "html").exists():
-        _no_traceback_published(repo / "_build" / "html")
-    shutil.rmtree(repo / "_build", ignore_errors=True)
-    plain = run([str(repo / ".venv" / "bin" / "jupyter-book"), "build", "."], repo)
+    assert islands_chain.raised_tracebacks == []
     assert plain.returncode != 0, plain.stdout[-3000:]
-    if (repo / "_build" / "html").exists():
-        _no_traceback_published(repo / "_build" / "html")
+    assert islands_chain.plain_tracebacks == []
 
 
 def test_corrupt_csv_fails_the_build_naming_file_line_and_column(tmp_path):
@@ -223,10 +173,25 @@ def test_corrupt_csv_fails_the_build_naming_file_line_and_column(tmp_path):
 # Determinism, freshness, caching
 # ------------------------------------------------------------------------------------------------
 
-def test_two_clean_builds_write_byte_identical_figures(islands_pair):
-    first, second = islands_pair.images
-    assert len(first) >= 3
-    assert first == second
+def _page_images(site: Path) -> dict[str, list[tuple[str, bytes]]]:
+    """Every page's figures in order: (file name, bytes). Names are content hashes, bytes compared too."""
+    found = {}
+    for page in html_pages(site):
+        srcs = re.findall(r'<img[^>]*\ssrc="([^"]*_images/[^"]+)"', page.read_text(encoding="utf-8"))
+        found[page.relative_to(site).as_posix()] = [
+            (Path(src).name, (page.parent / src).resolve().read_bytes()) for src in srcs]
+    return found
+
+
+def test_two_clean_builds_write_byte_identical_figures(site, offline_book):
+    """`make book` and the offline build execute every chapter independently (another copy and path,
+    another process, the network cut): every page shows the same figures, byte for byte."""
+    here, there = _page_images(site), _page_images(offline_book / "_build" / "html")
+    assert sum(len(images) for images in there.values()) >= 20
+    assert here.keys() == there.keys()
+    for page, images in there.items():
+        assert [name for name, _ in here[page]] == [name for name, _ in images], f"{page}: other figures"
+        assert here[page] == images, page
 
 
 def test_noop_rebuild_reads_nothing_and_skips_validation(noop_rebuild):
@@ -237,10 +202,9 @@ def test_noop_rebuild_reads_nothing_and_skips_validation(noop_rebuild):
 
 
 def test_editing_a_csv_value_changes_the_built_page(edited_islands):
-    repo, before, log = edited_islands
+    _, before, log, after = edited_islands
     assert "3,168" in before and "3,999" not in before
     assert "[kurils] validated" in log, "an edited CSV must be validated again"
-    after = (repo / "_build" / "html" / "book" / "islands.html").read_text(encoding="utf-8")
     assert "3,999" in after
 
 
@@ -266,8 +230,7 @@ class _Page(HTMLParser):
 
 
 def test_markup_and_markdown_in_a_data_cell_render_as_text(edited_islands):
-    repo, _, _ = edited_islands
-    html = (repo / "_build" / "html" / "book" / "islands.html").read_text(encoding="utf-8")
+    html = edited_islands[3]
     page = _Page()
     page.feed(html)
     shown = "".join(page.text)

@@ -10,6 +10,12 @@
    stamped with the inputs hash (plus the lock, which pins the validator): while neither changes, a
    rebuild skips the ~1.4 s of validation, and any edit under data/ or src/kurils/ validates again.
 3. **Accessible output.** Small fixes to generated HTML that axe-core flags (see the handlers).
+4. **The PDF builder, loaded only for the PDF.** ``sphinx_simplepdf.builders.simplepdf`` imports
+   WeasyPrint, libsass and BeautifulSoup at module level: about a second of start-up that every HTML
+   build and every no-op rebuild paid for a builder it never used. This extension registers the same
+   configuration values (so the ``simplepdf_*`` settings in _config.yml stay known to HTML builds,
+   where an unknown value is a warning and -W a failure) and a stand-in builder named ``simplepdf``
+   that imports the real one when Sphinx creates it, that is, only for ``make pdf``.
 """
 
 from __future__ import annotations
@@ -110,8 +116,39 @@ def _on_html_page_context(app: Sphinx, pagename, templatename, context, doctree)
         context["body"] = body.replace('<div role="list" class="citation-list">', '<div class="citation-list">')
 
 
+#: sphinx_simplepdf.builders.simplepdf.setup's configuration values: (name, default, rebuild, types).
+#: tests/test_build_speed.py checks that the installed sphinx-simplepdf registers exactly these.
+SIMPLEPDF_CONFIG = [
+    ("simplepdf_vars", {}, "html", [dict]),
+    ("simplepdf_file_name", None, "html", [str]),
+    ("simplepdf_debug", False, "html", bool),
+    ("simplepdf_weasyprint_timeout", None, "html", [int]),
+    ("simplepdf_weasyprint_retries", 0, "html", [int]),
+    ("simplepdf_weasyprint_flags", None, "html", [list]),
+    ("simplepdf_weasyprint_filter", [], "html", [list]),
+    ("simplepdf_use_weasyprint_api", None, "html", [bool]),
+    ("simplepdf_theme", "simplepdf_theme", "html", [str]),
+    ("simplepdf_theme_options", {}, "html", [dict]),
+    ("simplepdf_sidebars", {"**": ["localtoc.html"]}, "html", [dict]),
+]
+
+
+class LazySimplePdfBuilder:
+    """Stands in for sphinx-simplepdf's builder in Sphinx's registry; creating it creates the real one."""
+
+    name = "simplepdf"
+
+    def __new__(cls, app: Sphinx, env):
+        from sphinx_simplepdf.builders.simplepdf import SimplePdfBuilder  # WeasyPrint loads here
+
+        return SimplePdfBuilder(app, env)
+
+
 def setup(app: Sphinx) -> dict:
-    """Register the build guards with Sphinx."""
+    """Register the build guards, and the PDF builder without importing it, with Sphinx."""
+    for name, default, rebuild, types in SIMPLEPDF_CONFIG:
+        app.add_config_value(name, default, rebuild, types=types)
+    app.add_builder(LazySimplePdfBuilder)
     app.add_config_value("kurils_inputs_hash", "", "env")
     app.connect("config-inited", _on_config_inited)
     app.connect("builder-inited", _on_builder_inited)
