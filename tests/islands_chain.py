@@ -59,7 +59,7 @@ def only_islands_chapter(repo: Path) -> None:
     """A representative chapter plus the pages the intro and that chapter link to. Cross-references from
     those pages to pages left out (e.g. the bibliography's link to Further reading) become plain text
     in this copy, so the -W build stays about the islands chapter."""
-    chapters = ["islands", "references", "cite"]
+    chapters = ["islands", "references", "cite", "glossary"]   # glossary: the {term} roles of Key terms
     (repo / "_toc.yml").write_text("format: jb-book\nroot: book/intro\nparts:\n  - caption: The dispute\n"
                                    "    chapters:\n" + "".join(f"      - file: book/{c}\n" for c in chapters),
                                    encoding="utf-8")
