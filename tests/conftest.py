@@ -42,11 +42,24 @@ def html_pages(site: Path) -> list[Path]:
 
 
 def prose_glue_names(chapter: str) -> set[str]:
-    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations)."""
+    """Glue names the chapter's prose pastes, minus those its notebook glues itself (citations) and
+    those every chapter takes from kurils.course (its reading time): what the chapter's module must give."""
+    from kurils import course
+
     source = (ROOT / "book" / f"{chapter}.md").read_text(encoding="utf-8")
     names = set(re.findall(r"\{glue(?::(?:text|md|figure))?\}`([A-Za-z0-9_]+)", source))
     glued_in_notebook = set(re.findall(r'glue_citations\("([A-Za-z0-9_]+)"', source))
-    return names - glued_in_notebook
+    return names - glued_in_notebook - set(course.key_numbers(chapter))
+
+
+@pytest.fixture()
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/ (without the geodata) so a test can corrupt or edit one file."""
+    import shutil
+
+    dest = tmp_path / "data"
+    shutil.copytree(ROOT / "data", dest, ignore=shutil.ignore_patterns("geo"))
+    return dest
 
 
 def first_cell_lines(chapter: str) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -54,12 +53,6 @@ def values(t) -> dict:
 def index() -> claims.BookIndex:
     return claims.book_index()
 
-
-@pytest.fixture()
-def data_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "data"
-    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("geo"))
-    return dest
 
 
 def test_every_listed_claim_is_in_the_ledger(t):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,13 +12,6 @@ from kurils.data import DataValidationError
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-
-@pytest.fixture()
-def data_copy(tmp_path: Path) -> Path:
-    """A writable copy of data/ so a test can corrupt one file."""
-    dest = tmp_path / "data"
-    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("geo"))
-    return dest
 
 
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,7 @@ import pytest
 from kurils import data
 from kurils.data import DataValidationError
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 
-
-@pytest.fixture()
-def data_copy(tmp_path: Path) -> Path:
-    dest = tmp_path / "data"
-    shutil.copytree(DATA, dest, ignore=shutil.ignore_patterns("geo"))
-    return dest
 
 
 @pytest.fixture()
