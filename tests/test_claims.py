@@ -54,7 +54,6 @@ def index() -> claims.BookIndex:
     return claims.book_index()
 
 
-
 def test_every_listed_claim_is_in_the_ledger(t):
     ids = set(t["claims"]["id"])
     missing = {k: v for k, v in REQUIRED.items() if k not in ids}

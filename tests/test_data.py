@@ -13,7 +13,6 @@ from kurils.data import DataValidationError
 DATA = Path(__file__).resolve().parents[1] / "data"
 
 
-
 def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"

@@ -13,8 +13,6 @@ from kurils import data
 from kurils.data import DataValidationError
 
 
-
-
 @pytest.fixture()
 def in_dir():
     """Run a block with another working directory, restoring it afterwards."""

@@ -448,7 +448,6 @@ def test_leaders_section_findings_come_from_the_meetings_register():
 # ------------------------------------------------------------------------------------ key numbers
 
 
-
 @pytest.fixture(scope="module")
 def k():
     return history.key_numbers({name: data.load(name) for name in history.TABLES})
