@@ -70,6 +70,19 @@ def test_sources_table_links_every_source(tables):
     assert src["Source"].str.startswith('<a href="http').all()
 
 
+def test_a_source_read_on_two_days_is_listed_once_with_the_later_day():
+    # Real rows: the okhotsk chapter's tables share sources that were read again on later days.
+    frames = [data.load(name) for name in ("straits", "military_sites", "weapon_systems", "places", "island_facts", "islands")]
+    rows = pd.concat([f[["source_title", "source_url", "source_kind", "accessed"]] for f in frames])
+    listed = text.sources_table(*frames)
+    assert len(listed) == len(rows.drop_duplicates(["source_title", "source_url", "source_kind"]))
+    twice = pd.DataFrame({"source_title": ["T", "T"], "source_url": ["https://a.example/"] * 2,
+                          "source_kind": ["official"] * 2,
+                          "accessed": pd.to_datetime(["2026-11-30", "2026-12-06"])})
+    one = text.sources_table(twice)
+    assert one["Read on"].to_list() == ["2026-12-06"]
+
+
 def test_label_positions_are_the_centres_of_the_natural_earth_polygons(tables):
     isl, _ = tables
     rows = isl.set_index("id")

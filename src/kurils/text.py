@@ -173,11 +173,19 @@ def table(frame: pd.DataFrame, *, formats: dict | None = None, uid: str, caption
 
 
 def sources_table(*frames: pd.DataFrame) -> pd.DataFrame:
-    """Distinct sources (title, URL, kind, day read) behind the given tables, for a chapter's source list."""
+    """Distinct sources (title, URL, kind, day read) behind the given tables, for a chapter's source list.
+
+    A source read on several days (rows re-checked at different times) is listed once, with the
+    latest day it was read."""
     from kurils.sources import KIND_LABELS
 
     cols = ["source_title", "source_url", "source_kind", "accessed"]
-    rows = pd.concat([f[cols] for f in frames]).drop_duplicates().sort_values(["source_title", "source_url"])
+    rows = (
+        pd.concat([f[cols] for f in frames])
+        .sort_values("accessed", kind="stable")
+        .drop_duplicates(["source_title", "source_url", "source_kind"], keep="last")
+        .sort_values(["source_title", "source_url"], kind="stable")
+    )
     return pd.DataFrame({
         "Source": [link(u, t) for t, u in zip(rows["source_title"], rows["source_url"])],
         "Kind": rows["source_kind"].map(KIND_LABELS).to_list(),
