@@ -800,7 +800,7 @@ def area_reading(values: dict, claimed: float) -> str:
     elif all(chain_ok):
         where = "matches the share of the whole chain"
     elif any(chain_ok):
-        where = "matches the share of the chain by one encyclopaedia's total but not by the other's"
+        where = "matches the share of the chain by one source's total but not by the other's"
     elif max(chain.values()) < claimed < values["share_of_four"]:
         where = "falls between the two readings and matches neither"
     else:

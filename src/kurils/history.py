@@ -696,7 +696,7 @@ def russian_population_chart(population: pd.DataFrame, facts: pd.DataFrame, isla
         ax.axhline(base, color=style.ROLE_COLOURS["japan"], linewidth=1.0, linestyle=(0, (4, 2)))
     b.text(_date_num("2000-06-01"), base - 450, f"Japanese residents of the four islands,\n15 Aug 1945 (MOFA): {base:,.0f}",
            fontsize=8.5, color=style.ROLE_COLOURS["japan"], va="top")
-    _year_axis(a, 2014, 2020, 1)
+    _year_axis(a, 2012, 2020, 2)
     a.set_ylabel("Residents (persons)")
     a.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     a.set_title("The three inhabited islands", loc="left")
