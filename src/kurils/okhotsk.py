@@ -872,9 +872,11 @@ DEPLOYMENT_LABELS = {"iturup_bastion": "Bastion on Etorofu/Iturup", "kunashir_ba
                      "matua_bastion": "Bastion on Matua", "paramushir_bastion": "Bastion on Paramushir"}
 #: Who gave each range figure, for the range chart (the table links every source).
 RANGE_SOURCE_LABELS = {
-    "bastion_p_csis": "CSIS", "bastion_p_sputnik": "Sputnik", "bastion_p_reuters": "Russian MoD via Reuters",
+    "bastion_p_csis": "CSIS 2016", "bastion_p_sputnik": "Sputnik", "bastion_p_reuters": "Russian MoD via Reuters",
+    "bastion_p_csis_matua": "CSIS 2021 (Matua)", "bastion_p_jp_cabinet_2016": "Japan's Cabinet 2016",
     "bastion_p_prensa_latina": "Prensa Latina", "yakhont_kyodo_2011": "Kyodo 2011 (plan)",
     "mt_bal_bastion_450": "Moscow Times (both)", "bal_kh35": "Sputnik (Kh-35)", "bal_kh35u": "RT (Kh-35U)",
+    "bal_jp_cabinet_2016": "Japan's Cabinet 2016",
 }
 
 
@@ -1090,7 +1092,7 @@ FACT_DATES = ["pacific_ssbn_2015", "delta3_pacific_2016", "pacific_fleet_ships_2
               "borei_delivered_total_2023", "borei_nevskiy_arrival", "borei_alexander3_arrival"]
 #: Weapon rows whose stated range the prose quotes, glued under their own id.
 WEAPON_RANGES = ["bulava_8000", "bulava_9000", "bastion_p_prensa_latina", "mt_bal_bastion_450", "su35s_radius",
-                 "tor_m2_12", "tor_m2_15"]
+                 "tor_m2_12", "tor_m2_15", "bal_jp_cabinet_2016"]
 #: Straits whose greatest sourced depth the prose gives (``depth_<id>``).
 STRAIT_DEPTHS = ["la_perouse", "nemuro", "izmeny_notsuke", "catherine", "vries", "bussol", "kruzenshtern"]
 #: Sites whose start date the prose gives: glue name -> (site id, precision; None: the row's own precision).
