@@ -1210,6 +1210,7 @@ def key_numbers(t: dict[str, pd.DataFrame], a: Analysis | None = None) -> dict:
         "gre_width_second_kuril": primary.at["second_kuril", "min_width_km"],
         # the peer-reviewed lower bound for Bussol and Kruzenshtern ("deeper than ... m")
         "paper_depth_over": straits.set_index("id").at["bussol_katsumata2010", "max_depth_over_m"],
+        "paper_depth_bussol": straits.set_index("id").at["bussol_grl_mixing", "max_depth_over_m"],
         "official_straits": labels(s for s in summary.index if has_official[s]),
         "width_catherine": summary.at["catherine", "width_km"],
         "width_vries": summary.at["vries", "width_km"],
