@@ -229,6 +229,10 @@ def test_drawn_ranges_come_from_the_shown_rows(t):
     (([], [], None), ("unknown", "none", False)),
     (([199.0], [], None), ("shallow", "maximum", False)),
     (([200.0], [], None), ("intermediate", "maximum", False)),
+    # "deeper than 1,000 m" is a strict bound: deep, and it agrees with a deep maximum
+    (([], [1000.0], None), ("deep", "lower bound", False)),
+    (([1468.0, 2225.0], [1000.0], None), ("deep", "maximum", False)),
+    (([1000.0], [], None), ("intermediate", "maximum", False)),
 ])
 def test_depth_rule(args, expected):
     assert ok.depth_class_of(*args) == expected

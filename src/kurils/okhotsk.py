@@ -143,6 +143,8 @@ def depth_class_of(max_depths: list[float], lower_bounds: list[float], sill: flo
     3. Otherwise a lower bound ("over 500 m") puts the strait in that bound's class.
     4. Otherwise "unknown".
 
+    A lower bound is strict: "deeper than 1,000 m" is in the class above 1,000 m (:func:`bound_class`).
+
     Returns (class, basis, disputed) with basis one of "sill", "maximum", "lower bound", "none".
     """
     if depth_rule not in DEPTH_RULES:
@@ -152,12 +154,21 @@ def depth_class_of(max_depths: list[float], lower_bounds: list[float], sill: flo
     maxima = [d for d in max_depths if not pd.isna(d)]
     bounds = [d for d in lower_bounds if not pd.isna(d)]
     if maxima:
-        cls = depth_class(min(maxima) if depth_rule == "shallowest" else max(maxima + bounds))
-        others = {depth_class(d) for d in maxima + bounds}
+        if depth_rule == "shallowest":
+            cls = depth_class(min(maxima))
+        else:
+            deepest = max(maxima + bounds)
+            cls = depth_class(deepest) if deepest in maxima else bound_class(deepest)
+        others = {depth_class(d) for d in maxima} | {bound_class(b) for b in bounds}
         return cls, "maximum", others != {cls}
     if bounds:
-        return depth_class(max(bounds)), "lower bound", False
+        return bound_class(max(bounds)), "lower bound", False
     return "unknown", "none", False
+
+
+def bound_class(bound_m: float) -> str:
+    """Class of a strict lower bound: any depth *greater than* ``bound_m`` ("deeper than 1,000 m" -> "deep")."""
+    return depth_class(float(np.nextafter(float(bound_m), np.inf)))
 
 
 def _figures(rows: pd.DataFrame, column: str) -> list[float]:
@@ -872,9 +883,11 @@ DEPLOYMENT_LABELS = {"iturup_bastion": "Bastion on Etorofu/Iturup", "kunashir_ba
                      "matua_bastion": "Bastion on Matua", "paramushir_bastion": "Bastion on Paramushir"}
 #: Who gave each range figure, for the range chart (the table links every source).
 RANGE_SOURCE_LABELS = {
-    "bastion_p_csis": "CSIS", "bastion_p_sputnik": "Sputnik", "bastion_p_reuters": "Russian MoD via Reuters",
+    "bastion_p_csis": "CSIS 2016", "bastion_p_sputnik": "Sputnik", "bastion_p_reuters": "Russian MoD via Reuters",
+    "bastion_p_csis_matua": "CSIS 2021 (Matua)", "bastion_p_jp_cabinet_2016": "Japan's Cabinet 2016",
     "bastion_p_prensa_latina": "Prensa Latina", "yakhont_kyodo_2011": "Kyodo 2011 (plan)",
     "mt_bal_bastion_450": "Moscow Times (both)", "bal_kh35": "Sputnik (Kh-35)", "bal_kh35u": "RT (Kh-35U)",
+    "bal_jp_cabinet_2016": "Japan's Cabinet 2016",
 }
 
 
@@ -1090,7 +1103,7 @@ FACT_DATES = ["pacific_ssbn_2015", "delta3_pacific_2016", "pacific_fleet_ships_2
               "borei_delivered_total_2023", "borei_nevskiy_arrival", "borei_alexander3_arrival"]
 #: Weapon rows whose stated range the prose quotes, glued under their own id.
 WEAPON_RANGES = ["bulava_8000", "bulava_9000", "bastion_p_prensa_latina", "mt_bal_bastion_450", "su35s_radius",
-                 "tor_m2_12", "tor_m2_15"]
+                 "tor_m2_12", "tor_m2_15", "bal_jp_cabinet_2016"]
 #: Straits whose greatest sourced depth the prose gives (``depth_<id>``).
 STRAIT_DEPTHS = ["la_perouse", "nemuro", "izmeny_notsuke", "catherine", "vries", "bussol", "kruzenshtern"]
 #: Sites whose start date the prose gives: glue name -> (site id, precision; None: the row's own precision).
@@ -1195,6 +1208,9 @@ def key_numbers(t: dict[str, pd.DataFrame], a: Analysis | None = None) -> dict:
         "gre_depth_bussol": primary.at["bussol", "max_depth_m"],
         "gre_width_kruzenshtern": primary.at["kruzenshtern", "min_width_km"],
         "gre_width_second_kuril": primary.at["second_kuril", "min_width_km"],
+        # the peer-reviewed lower bound for Bussol and Kruzenshtern ("deeper than ... m")
+        "paper_depth_over": straits.set_index("id").at["bussol_katsumata2010", "max_depth_over_m"],
+        "paper_depth_bussol": straits.set_index("id").at["bussol_grl_mixing", "max_depth_over_m"],
         "official_straits": labels(s for s in summary.index if has_official[s]),
         "width_catherine": summary.at["catherine", "width_km"],
         "width_vries": summary.at["vries", "width_km"],
