@@ -255,7 +255,7 @@ def _draw_trade_panel(ax, rows: pd.DataFrame) -> None:
 
 
 def series_gaps(covered, years=None) -> list[tuple[int, int]]:
-    """Runs of consecutive years of ``years`` (default :data:`TRADE_YEARS`) missing from ``covered``.
+    """Runs of consecutive years of ``years`` (default ``TRADE_YEARS``, 1995–2025) missing from ``covered``.
 
     ``series_gaps([1995, 1996, 2000], range(1995, 2002))`` -> ``[(1997, 1999), (2001, 2001)]``.
     """
