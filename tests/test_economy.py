@@ -165,8 +165,33 @@ def test_disagreeing_2021_imports_show_the_ministry_of_finance_row(t):
     rows = economy.trade_chart_rows(t["trade"])
     row = rows[(rows["year"] == 2021) & (rows["flow"] == "japan_imports") & (rows["currency"] == "JPY")]
     assert len(row) == 1 and row["reporter"].iloc[0] == "japan_customs"
+    # within one reporter the Ministry's own table wins over the press report of its preliminary release
+    assert row["source_kind"].iloc[0] == "statistics" and row["value_bn"].iloc[0] == pytest.approx(1551.6, abs=0.05)
     both = t["trade"][(t["trade"]["year"] == 2021) & (t["trade"]["flow"] == "japan_imports")]
-    assert both["value"].nunique() == 2  # the other source stays in the data
+    assert set(economy.in_billions(both).round(1)) == {1543.1, 1551.6}  # the other sources stay in the data
+
+
+def test_statistics_table_outranks_a_report_of_it_within_one_reporter(t):
+    trade = t["trade"]
+    press = trade[(trade["source_url"] == "https://nippon.com/ja/japan-data/h01266")]
+    assert set(press["reporter"]) == {"japan_customs"} and set(press["source_kind"]) == {"press"}
+    rows = economy.trade_chart_rows(trade)
+    assert not rows["source_url"].eq("https://nippon.com/ja/japan-data/h01266").any()
+    # without the table, the press report of the same statistics is drawn
+    alone = economy.trade_chart_rows(trade[trade["source_kind"] != "statistics"])
+    assert alone["source_url"].eq("https://nippon.com/ja/japan-data/h01266").sum() == 2
+
+
+def test_russian_embassy_figures_are_a_cross_check_that_changes_nothing_drawn(t):
+    trade = t["trade"]
+    ru = trade[trade["reporter"] == "russia_official"]
+    assert set(ru["year"]) == {2013} and set(ru["source_kind"]) == {"official"}
+    assert economy.in_billions(ru).sum() == pytest.approx(33.2, abs=0.05)
+    rows = economy.trade_chart_rows(trade)
+    assert "russia_official" not in set(rows["reporter"])
+    without = economy.trade_chart_rows(trade[trade["reporter"] != "russia_official"])
+    assert len(rows) == len(without)
+    assert economy.usd_peak(trade) == economy.usd_peak(trade[trade["reporter"] != "russia_official"])
 
 
 def test_a_tie_within_one_reporter_is_refused(t):
@@ -216,6 +241,9 @@ def test_every_event_annotated_on_a_chart_exists_in_the_data(t, figures):
                 assert ref in known, (name, gid)
             elif kind == "peak":
                 assert int(ref) in years, (name, gid)
+            elif kind == "gap":
+                first, last = (int(y) for y in ref.split("-"))
+                assert 1995 <= first <= last <= 2025, (name, gid)  # which years: see the shading test
             else:
                 pytest.fail(f"{name}: unknown annotation {gid}")
 
@@ -234,7 +262,7 @@ def test_a_missing_event_id_fails_loudly(t):
 
 
 def test_trade_chart_never_puts_two_currencies_on_one_axis(figures):
-    usd, jpy = figures["trade"].axes[:2]
+    jpy, usd = figures["trade"].axes[:2]
     assert "US dollars" in usd.get_ylabel() and "Yen" in jpy.get_ylabel()
     assert usd.get_ylim()[1] < 100 and jpy.get_ylim()[1] > 500  # dollar billions vs yen billions
 
@@ -298,8 +326,8 @@ def test_tables_for_the_page(t):
 
 #: The years each continuous series holds today. A row added or dropped changes these sets, and the
 #: test fails until the expectation (and, through the glued phrases, the page) is brought up to date.
-TRADE_YEARS_HELD = set(range(1995, 2002))
-TRADE_XCHECK_YEARS_HELD = {2021, 2023}
+TRADE_YEARS_HELD = set(range(2021, 2026))
+TRADE_XCHECK_YEARS_HELD = set(range(1995, 2002))
 CAO_WAVES_HELD = {2010, 2011, 2012, 2014, 2015, 2016, 2017, 2021, 2022, 2023, 2024}
 
 
@@ -309,7 +337,7 @@ def test_year_ranges_compresses_runs():
 
 
 def test_trade_series_is_one_reporter_in_its_own_currency_and_names_every_missing_year(t):
-    assert economy.TRADE_SERIES == {"reporter": "russia_medt", "currency": "USD", "period": "calendar"}
+    assert economy.TRADE_SERIES == {"reporter": "japan_customs", "currency": "JPY", "period": "calendar"}
     cov = economy.trade_coverage(t["trade"])
     assert set(cov["covered"]) == TRADE_YEARS_HELD
     assert set(cov["covered"]) | set(cov["missing"]) == set(range(1995, 2026))
@@ -322,16 +350,41 @@ def test_trade_series_is_one_reporter_in_its_own_currency_and_names_every_missin
         assert set(rows[rows["year"] == year]["flow"]) == {"japan_exports", "japan_imports"}, year
 
 
-def test_chosen_trade_series_is_the_reporter_with_most_years(t):
-    """The book's series is the reporter (in its own currency and year basis) with the most years of both flows."""
+def test_chosen_trade_series_is_japans_own_statistics_drawn_from_the_table(t):
+    """The book's series is Japan's Ministry of Finance in yen, and every point of it comes from the
+    Ministry's own table (kind statistics), not from a report of it; the cross-check is the reporter
+    with the most years of both flows."""
+    rows = economy.trade_chart_rows(t["trade"])
+    series = rows
+    for col, val in economy.TRADE_SERIES.items():
+        series = series[series[col] == val]
+    assert set(series["year"]) == TRADE_YEARS_HELD and len(series) == 2 * len(TRADE_YEARS_HELD)
+    assert set(series["source_kind"]) == {"statistics"}
+    assert set(series["source_url"]) == {"https://www.customs.go.jp/toukei/suii/html/time.htm"}
     cov = economy.trade_reporter_coverage(t["trade"])
     best = cov.iloc[0]
-    assert {"reporter": best["reporter"], "currency": best["currency"], "period": best["period"]} == economy.TRADE_SERIES
-    assert best["years"] > cov["years"].iloc[1], "a tie: the choice of series would be arbitrary"
+    assert {"reporter": best["reporter"], "currency": best["currency"], "period": best["period"]} == economy.TRADE_CROSSCHECK
     assert "unstated" not in set(cov["reporter"])
     table = economy.trade_reporter_table(t["trade"])
+    assert table["Role"].tolist()[:2] == ["book's series", "cross-check"]
     assert table["Role"].tolist().count("book's series") == 1
     assert table["Role"].tolist().count("cross-check") == 1
+
+
+def test_series_gaps_are_the_missing_runs():
+    assert economy.series_gaps([1995, 1996, 2000], range(1995, 2002)) == [(1997, 1999), (2001, 2001)]
+    assert economy.series_gaps(range(1995, 2026)) == []
+    assert economy.series_gaps([]) == [(1995, 2025)]
+
+
+def test_trade_chart_shades_every_missing_year_of_the_series(t, figures):
+    cov = economy.trade_coverage(t["trade"])
+    gaps = {g for g in economy.annotation_ids(figures["trade"]) if g.startswith("gap:")}
+    shaded = set()
+    for g in gaps:
+        first, last = (int(y) for y in g.split(":")[1].split("-"))
+        shaded |= set(range(first, last + 1))
+    assert shaded == set(cov["missing"])
 
 
 def test_trade_crosscheck_series_names_its_years(t):

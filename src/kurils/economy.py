@@ -24,18 +24,26 @@ import pandas as pd
 
 #: When two rows give the same year, flow, currency and period, the chart keeps the first reporter in
 #: this order: Japan's own trade statistics first, then JETRO's conversion of them, then the Russian
-#: ministry series, then press figures whose statistical basis is not named.
-REPORTER_PREFERENCE = ["japan_customs", "jetro", "russia_medt", "unstated"]
+#: ministry series, then press figures whose statistical basis is not named. Russia's own figures as its
+#: embassy gives them (``russia_official``) come last: they are seen from the other side of the border
+#: (Russia's exports f.o.b., not Japan's imports c.i.f.), so they cross-check and are drawn only where no
+#: other row exists.
+REPORTER_PREFERENCE = ["japan_customs", "jetro", "russia_medt", "unstated", "russia_official"]
 REPORTER_LABELS = {
     "japan_customs": "Japan's Ministry of Finance statistics",
     "jetro": "JETRO (dollar conversion of Ministry of Finance data)",
     "russia_medt": "Russian ministry series (via ERINA)",
     "unstated": "press figure, statistical basis not named",
+    "russia_official": "Russia's own figures (Russian embassy in Tokyo)",
 }
-REPORTER_MARKERS = {"japan_customs": "o", "jetro": "D", "russia_medt": "s", "unstated": "^"}
+REPORTER_MARKERS = {"japan_customs": "o", "jetro": "D", "russia_medt": "s", "unstated": "^", "russia_official": "v"}
+#: Within one reporter, the row from the statistics table itself wins over a report of it (a ministry's
+#: final table over a news story of its preliminary release); a tie that remains raises.
+KIND_PREFERENCE = ["statistics", "official", "legal_text", "scholarly", "think_tank", "press", "state_media",
+                   "encyclopaedia", "other"]
 FLOW_LABELS = {"japan_exports": "Japan's exports to Russia", "japan_imports": "Japan's imports from Russia"}
 PERIODS_CHARTED = ("calendar", "fiscal")
-JPY_START = pd.Timestamp(2019, 10, 1)  # left edge of the yen panel (its first point is fiscal 2020)
+TRADE_XLIM = (pd.Timestamp(1994, 1, 1), pd.Timestamp(2026, 7, 1))  # both panels: 1995–2025 and a margin
 
 #: Events the trade chart marks: (table, id, label). Dates are read from the table at draw time.
 TRADE_EVENTS = [
@@ -173,12 +181,14 @@ def period_midpoint(year, period: str) -> pd.Timestamp:
 def trade_chart_rows(trade: pd.DataFrame) -> pd.DataFrame:
     """The rows the trade chart draws: calendar and fiscal rows, one per year, flow, currency and period.
 
-    Where several rows compete, the reporter earliest in :data:`REPORTER_PREFERENCE` wins; a tie within
-    one reporter raises, because the choice would then be arbitrary. Adds ``value_bn`` (billions of the
-    row's own currency) and ``x`` (the drawing date).
+    Where several rows compete, the reporter earliest in :data:`REPORTER_PREFERENCE` wins, and within one
+    reporter the source kind earliest in :data:`KIND_PREFERENCE` (the statistics table over a report of
+    it); a tie that remains raises, because the choice would then be arbitrary. Adds ``value_bn``
+    (billions of the row's own currency) and ``x`` (the drawing date).
     """
     rows = trade[trade["period"].isin(PERIODS_CHARTED)].copy()
-    rows["rank"] = rows["reporter"].map({r: i for i, r in enumerate(REPORTER_PREFERENCE)})
+    kind_rank = rows["source_kind"].map({k: i for i, k in enumerate(KIND_PREFERENCE)}).fillna(len(KIND_PREFERENCE))
+    rows["rank"] = rows["reporter"].map({r: i for i, r in enumerate(REPORTER_PREFERENCE)}) * 100 + kind_rank
     key = ["year", "flow", "currency", "period"]
     rows = rows.sort_values(key + ["rank"])
     best = rows.groupby(key, sort=False)["rank"].transform("min")
@@ -244,45 +254,76 @@ def _draw_trade_panel(ax, rows: pd.DataFrame) -> None:
                 markerfacecolor="white" if hollow else colour, markeredgecolor=colour, markeredgewidth=1.2, zorder=3)
 
 
-def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
-    """Japan's exports to and imports from Russia: US dollars (left) and yen (right), never mixed.
+def series_gaps(covered, years=None) -> list[tuple[int, int]]:
+    """Runs of consecutive years of ``years`` (default ``TRADE_YEARS``, 1995–2025) missing from ``covered``.
 
-    One marker shape per statistical basis (reporter), one colour per flow; solid lines join consecutive
-    calendar years of one reporter, a year without data leaves a gap, fiscal years are hollow and
-    unconnected. The US-dollar peak and the events in :data:`TRADE_EVENTS` are annotated.
+    ``series_gaps([1995, 1996, 2000], range(1995, 2002))`` -> ``[(1997, 1999), (2001, 2001)]``.
+    """
+    years = list(TRADE_YEARS if years is None else years)
+    have = {int(y) for y in covered}
+    runs, start, prev = [], None, None
+    for y in years + [None]:
+        missing = y is not None and y not in have
+        if missing and start is None:
+            start = y
+        if not missing and start is not None:
+            runs.append((start, prev))
+            start = None
+        prev = y
+    return runs
+
+
+def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
+    """Japan's exports to and imports from Russia: yen (top, the book's series) and US dollars (bottom).
+
+    Both panels span 1995–2025 on one time axis and never mix currencies. One marker shape per
+    statistical basis (reporter), one colour per flow; solid lines join consecutive calendar years of one
+    reporter, fiscal years are hollow and unconnected. The years of 1995–2025 in which the book's series
+    (:data:`TRADE_SERIES`) has no sourced figure are shaded in the yen panel (``gid`` ``"gap:<first>-<last>"``),
+    so a missing year shows as a gap, never as an interpolated line. The US-dollar peak and the events in
+    :data:`TRADE_EVENTS` are annotated.
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
     from kurils import style
 
     rows = trade_chart_rows(trade)
     ev = events(tables, TRADE_EVENTS)
     peak = usd_peak(trade)
-    fig, (ax_usd, ax_jpy) = plt.subplots(1, 2, figsize=(8.0, 5.0), gridspec_kw={"width_ratios": [2.35, 1], "wspace": 0.28})
-    for ax, cur in ((ax_usd, "USD"), (ax_jpy, "JPY")):
+    fig, (ax_jpy, ax_usd) = plt.subplots(2, 1, figsize=(8.0, 6.8), sharex=True,
+                                         gridspec_kw={"height_ratios": [1, 1.2], "hspace": 0.3})
+    for ax, cur, head in ((ax_jpy, "JPY", 1.5), (ax_usd, "USD", 1.3)):
         sub = rows[rows["currency"] == cur]
         _draw_trade_panel(ax, sub)
-        ax.set_ylim(0, sub["value_bn"].max() * 1.3)
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-    ax_usd.set_xlim(pd.Timestamp(1994, 1, 1), pd.Timestamp(2026, 1, 1))
+        ax.set_ylim(0, sub["value_bn"].max() * head)
+    ax_usd.set_xlim(*TRADE_XLIM)
     ax_usd.xaxis.set_major_locator(mdates.YearLocator(5))
-    ax_jpy.set_xlim(JPY_START, pd.Timestamp(2025, 6, 1))
-    ax_jpy.xaxis.set_major_locator(mdates.YearLocator(2))
-    ax_usd.set_ylabel("US dollars, billion (current prices)")
-    ax_jpy.set_ylabel("Yen, billion (current prices)")
-    ax_usd.set_title("In US dollars")
-    ax_jpy.set_title("In yen")
+    ax_usd.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    ax_jpy.set_ylabel("Yen, billion\n(current prices)")
+    ax_usd.set_ylabel("US dollars, billion\n(current prices)")
+    ax_jpy.set_title("In yen: the book's series, Japan's Ministry of Finance (calendar years)", loc="left", fontsize=10)
+    ax_usd.set_title("In US dollars: other statistical bases, for comparison", loc="left", fontsize=10)
     ax_usd.set_xlabel("Year (calendar; hollow markers: fiscal year)")
-    ax_jpy.set_xlabel("Year")
+    for first, last in series_gaps(trade_coverage(trade)["covered"]):
+        gid = f"gap:{first}-{last}"
+        band = ax_jpy.axvspan(pd.Timestamp(first, 1, 1), pd.Timestamp(last, 12, 31), color=style.MUTED, alpha=0.12,
+                              linewidth=0, zorder=0)
+        band.set_gid(gid)
+        if last - first >= 4:
+            mid = pd.Timestamp(first, 1, 1) + (pd.Timestamp(last, 12, 31) - pd.Timestamp(first, 1, 1)) / 2
+            note = ax_jpy.text(mid, 0.42, f"{first}–{last}: no Ministry of Finance\nfigure in yen could be read",
+                               transform=ax_jpy.get_xaxis_transform(), ha="center", va="center", fontsize=8.5,
+                               color=style.INK, linespacing=1.15)
+            note.set_gid(gid)
     for _, e in ev.iterrows():
-        _event_line(ax_usd, e["date"], e["label"], f"event:{e['id']}", ha="right")
-        if e["date"] >= JPY_START:
-            _event_line(ax_jpy, e["date"], e["label"], f"event:{e['id']}", ha="left")
+        _event_line(ax_jpy, e["date"], e["label"], f"event:{e['id']}", ha="right")
+        _event_line(ax_usd, e["date"], None, f"event:{e['id']}")
     px = period_midpoint(peak["year"], "calendar")
     note = ax_usd.annotate(f"{peak['year']}: USD {peak['total']:.1f} bn in all,\nthe high point in dollars",
-                           xy=(px, peak["imports"]), xytext=(pd.Timestamp(1998, 1, 1), peak["imports"] * 0.93),
+                           xy=(px, peak["imports"]), xytext=(pd.Timestamp(2003, 1, 1), peak["imports"] * 0.93),
                            fontsize=8.5, color=style.INK, ha="left", va="center",
                            arrowprops={"arrowstyle": "->", "color": style.MUTED, "linewidth": 0.8,
                                        "shrinkA": 2, "shrinkB": 4})
@@ -293,7 +334,8 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     handles += [Line2D([], [], linestyle="none", marker=REPORTER_MARKERS[r], color=style.MUTED, markersize=5.5,
                        label=REPORTER_LABELS[r]) for r in present]
     handles += [Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
-                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years")]
+                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years"),
+                Patch(facecolor=style.MUTED, alpha=0.12, label="no yen figure from the Ministry of Finance (a gap)")]
     legend_below(fig, handles, ncol=2, handlelength=2.2, columnspacing=1.2)
     return fig
 
@@ -971,14 +1013,15 @@ def milestone_table(analogy: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------
 # continuity of the series the argument rests on (issue 13, item 4)
 
-#: The one reporter chosen for the continuous trade series: the reporter with the most years of both
-#: flows in the data, Russia's Ministry of Economic Development and Trade (as tabulated by ERINA), in US
-#: dollars, the currency Russia's foreign-trade statistics are compiled in, by calendar year. Japan's
-#: Ministry of Finance statistics in yen (:data:`TRADE_CROSSCHECK`) were the first choice; the store held
-#: too few of their years (issue 13). Other reporters stay in the data for cross-checking.
-TRADE_SERIES = {"reporter": "russia_medt", "currency": "USD", "period": "calendar"}
-#: The second reporter, for cross-checking: Japan's Ministry of Finance trade statistics, yen, calendar years.
-TRADE_CROSSCHECK = {"reporter": "japan_customs", "currency": "JPY", "period": "calendar"}
+#: The one reporter chosen for the continuous trade series: Japan's own trade statistics (Ministry of
+#: Finance, 財務省貿易統計), in yen, the currency they are compiled in, by calendar year: the official series
+#: issue 13 names first, read for its final figures in the Ministry's own table. Its years are few (the
+#: store holds the table for 2021–2025 only); every other year of 1995–2025 is a named gap on the page.
+TRADE_SERIES = {"reporter": "japan_customs", "currency": "JPY", "period": "calendar"}
+#: The second reporter, for cross-checking: Russia's Ministry of Economic Development and Trade as
+#: tabulated by ERINA, US dollars, calendar years (it holds the most years of both flows, 1995–2001, but
+#: shares no year with the book's series).
+TRADE_CROSSCHECK = {"reporter": "russia_medt", "currency": "USD", "period": "calendar"}
 TRADE_YEARS = range(1995, 2026)
 #: Cabinet Office survey on diplomacy: one wave per Japanese fiscal year (a January wave belongs to
 #: the fiscal year before, as the January 2016 wave stands for fiscal 2015).
@@ -1021,8 +1064,8 @@ def trade_coverage(trade: pd.DataFrame) -> dict:
 def trade_reporter_coverage(trade: pd.DataFrame) -> pd.DataFrame:
     """For every reporter, currency and calendar/fiscal period: how many years 1995–2025 have both flows.
 
-    The table behind the choice of :data:`TRADE_SERIES` (most years wins); sorted by that count. Press
-    figures whose basis is not named (``unstated``) are a mix of sources, not a reporter, and are left out.
+    Sorted by that count. Press figures whose basis is not named (``unstated``) are a mix of sources, not a
+    reporter, and are left out.
     """
     records = []
     for (reporter, currency, period), _ in trade.groupby(["reporter", "currency", "period"], sort=True):
@@ -1043,6 +1086,8 @@ def trade_reporter_table(trade: pd.DataFrame) -> pd.DataFrame:
     xcheck = ((cov["reporter"] == TRADE_CROSSCHECK["reporter"]) & (cov["currency"] == TRADE_CROSSCHECK["currency"])
               & (cov["period"] == TRADE_CROSSCHECK["period"]))
     role = pd.Series("", index=cov.index).mask(chosen, "book's series").mask(xcheck, "cross-check")
+    order = role.map({"book's series": 0, "cross-check": 1}).fillna(2)
+    cov, role = cov.loc[order.sort_values(kind="stable").index], role.loc[order.sort_values(kind="stable").index]
     return pd.DataFrame({
         "Reporter (statistical basis)": cov["reporter"].map(REPORTER_LABELS),
         "Currency": cov["currency"],
@@ -1173,8 +1218,8 @@ def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports") -> pd.
                          f"flows with a rate: {sorted(set(rates['flow']))}")
     rate = float(pick_rate["yen_per_usd"].iloc[0])
     label = f"{pick_rate['period'].iloc[0]} {int(pick_rate['year'].iloc[0])}"
-    rows = trade[(trade["reporter"] == "japan_customs") & (trade["period"] == "calendar")].copy()
-    rows["value_bn"] = in_billions(rows)
+    rows = trade_chart_rows(trade)
+    rows = rows[(rows["reporter"] == "japan_customs") & (rows["period"] == "calendar")]
     wide = rows.pivot_table(index=["year", "currency"], columns="flow", values="value_bn", aggfunc="first").dropna()
     wide = wide.reset_index().sort_values("year")
     total = (wide["japan_exports"] + wide["japan_imports"]).astype(float)
@@ -1273,14 +1318,22 @@ def trade_numbers(trade: pd.DataFrame, analogy: pd.DataFrame) -> dict:
     for y in (2014, 2016, 2020):
         out[f"usd_total_{y}"] = (pick(trade, "value", year=y, flow="japan_exports", **usd)
                                  + pick(trade, "value", year=y, flow="japan_imports", **usd))
-    jpy = trade[trade["currency"] == "JPY"]
-    out["imp_2021_mof"] = pick(jpy, "value", year=2021, flow="japan_imports", reporter="japan_customs")
-    out["imp_2021_other"] = pick(jpy, "value", year=2021, flow="japan_imports", reporter="unstated")
-    out["exp_2021"] = pick(jpy, "value", year=2021, flow="japan_exports")
-    out["imp_fy2022"] = pick(jpy, "value", year=2022, flow="japan_imports", period="fiscal")
-    out["exp_fy2022"] = pick(jpy, "value", year=2022, flow="japan_exports", period="fiscal")
-    out["imp_2023"] = pick(jpy, "value", year=2023, flow="japan_imports")
-    out["exp_2023"] = pick(jpy, "value", year=2023, flow="japan_exports")
+    jpy = trade[trade["currency"] == "JPY"].assign(value_bn=lambda f: in_billions(f))
+    mof = jpy[(jpy["reporter"] == "japan_customs") & (jpy["period"] == "calendar") & (jpy["source_kind"] == "statistics")]
+    out["imp_2021_mof"] = pick(mof, "value_bn", year=2021, flow="japan_imports")
+    out["imp_2021_prelim"] = pick(jpy, "value_bn", year=2021, flow="japan_imports", reporter="japan_customs",
+                                  source_kind="press")
+    out["imp_2021_other"] = pick(jpy, "value_bn", year=2021, flow="japan_imports", reporter="unstated")
+    out["imp_fy2022"] = pick(jpy, "value_bn", year=2022, flow="japan_imports", period="fiscal")
+    out["exp_fy2022"] = pick(jpy, "value_bn", year=2022, flow="japan_exports", period="fiscal")
+    for y in (2021, 2022, 2023, 2024, 2025):
+        out[f"imp_{y}"] = pick(mof, "value_bn", year=y, flow="japan_imports")
+        out[f"exp_{y}"] = pick(mof, "value_bn", year=y, flow="japan_exports")
+    out["mof_last_year"] = int(mof["year"].max())
+    ru = trade[(trade["reporter"] == "russia_official") & (trade["year"] == 2013)]
+    out["ru_2013_imp"] = pick(ru, "value", flow="japan_imports")
+    out["ru_2013_exp"] = pick(ru, "value", flow="japan_exports")
+    out["ru_2013_total"] = out["ru_2013_imp"] + out["ru_2013_exp"]
     out["imp_share_2021"] = indicator(analogy, "japan_russia", "share_of_imports_japan_from_russia_pct", 2021)
     return out
 

@@ -377,9 +377,14 @@ def tables() -> dict[str, pd.DataFrame]:
 
 
 def trade_years(trade: pd.DataFrame, reporter: str = "japan_customs") -> pd.DataFrame:
-    """Calendar years with both flows in one currency from one reporter: exports, imports, total (billions)."""
-    rows = trade[(trade["reporter"] == reporter) & (trade["period"] == "calendar")].assign(bn=economy.in_billions(trade))
-    wide = rows.pivot_table(index=["year", "currency"], columns="flow", values="bn", aggfunc="first").dropna()
+    """Calendar years with both flows in one currency from one reporter: exports, imports, total (billions).
+
+    Where one reporter has several rows for a year (the Ministry's table and a press report of its
+    preliminary release), the row the economy chapter's chart draws is used (economy.trade_chart_rows).
+    """
+    rows = economy.trade_chart_rows(trade)
+    rows = rows[(rows["reporter"] == reporter) & (rows["period"] == "calendar")]
+    wide = rows.pivot_table(index=["year", "currency"], columns="flow", values="value_bn", aggfunc="first").dropna()
     wide["total"] = wide["japan_exports"] + wide["japan_imports"]
     return wide.reset_index()
 
