@@ -247,6 +247,10 @@ def test_trade_and_energy_match_the_data(values):
     assert values["trade_latest_year"] == max(both)
     assert values["trade_latest_total"] == pytest.approx(both[max(both)])
     assert values["trade_prewar_total"] == pytest.approx(both[values["trade_prewar_year"]])
+    # A year the Ministry has not yet finalised is named as provisional wherever the pages quote it.
+    latest_notes = [r["note"] for r in raw("trade") if r["year"] == str(values["trade_latest_year"])
+                    and r["reporter"] == "japan_customs"]
+    assert values["trade_latest_money"].endswith("(provisional)") == any("provisional" in n for n in latest_notes)
     lng = [float(r["share_pct"]) for r in raw("energy")
            if r["year"] == "2021" and r["commodity"] == "lng" and r["period"] == "calendar" and r["share_pct"]]
     assert lng == [values["lng_2021"]]
