@@ -124,6 +124,9 @@ def plan(chars: set[str]) -> tuple[dict[str, set[str]], set[str]]:
     latin_chars = {c for c in other | ALWAYS_LATIN if ord(c) in latin_cmap}
     # Symbols the Latin face lacks (e.g. prime marks) come from the Japanese face, which has them.
     jp |= {c for c in other if ord(c) not in latin_cmap and ord(c) in jp_cmap}
+    # Text set in the Japanese face (lang="ja" titles) keeps its word spaces inside that face: without a
+    # space glyph, WeasyPrint draws the spaces of a Japanese title as empty boxes.
+    jp |= {" "} & {chr(u) for u in jp_cmap}
     mono_cmap = cmap_of(all_faces["kurils-mono-regular"])
     mono_chars = {c for c in other | ALWAYS_LATIN if ord(c) in mono_cmap}
     assignment = ({k: latin_chars for k in latin} | {"kurils-mono-regular": mono_chars}

@@ -76,6 +76,12 @@ def test_every_character_of_the_sources_has_a_glyph():
     assert missing == [], " ".join(f"U+{ord(c):04X}" for c in missing)
 
 
+def test_the_japanese_face_draws_word_spaces():
+    # Japanese titles are set in the Japanese face; a space it cannot draw prints as an empty box.
+    for name in ("kurils-gothic-jp.ttf", "kurils-gothic-jp.woff2"):
+        assert ord(" ") in cmap(name), name
+
+
 def test_web_and_print_files_hold_the_same_characters():
     for web, printed in zip(WEB, PRINT):
         assert cmap(web) == cmap(printed), (web, printed)
