@@ -68,7 +68,7 @@ def islands_chain(request) -> IslandsChain:
 
 @pytest.fixture(scope="session")
 def islands_copy(islands_chain) -> Path:
-    """The copy, built (from `make book`'s execution cache where it matches)."""
+    """The copy, built from scratch (its own execution of every page it holds)."""
     made = islands_chain.first
     assert made.returncode == 0, made.stdout[-3000:]
     return islands_chain.repo
