@@ -99,27 +99,44 @@ def pytest_collection_modifyitems(session, config, items):
     _start_offline_build(config)
 
 
+def islands_chain_for(config):
+    """The islands-only copy's builds (tests/islands_chain.py): the ones `make test` started beside
+    `make book` (KURILS_ISLANDS_CHAIN), else started now in a background process."""
+    from islands_chain import ENV_VAR as CHAIN_VAR
+    from islands_chain import IslandsChain
+
+    chain = getattr(config, "_kurils_islands", None)
+    if chain is None:
+        handed = os.environ.get(CHAIN_VAR)
+        chain = IslandsChain.adopt(Path(handed)) if handed else None
+        config._kurils_islands = chain if chain is not None else IslandsChain.start()
+    return config._kurils_islands
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_finish(session):
-    """The islands-only copy's builds (tests/islands_chain.py) start at once in a background thread when
-    a selected test reads them, so they run beside the tests that come before."""
-    from islands_chain import FIXTURES, IslandsChain
+    """The islands-only copy's builds start at once (unless `make test` started them already) when a
+    selected test reads them, so they run beside the tests that come before."""
+    from islands_chain import FIXTURES
 
-    if session.config.option.collectonly or getattr(session.config, "_kurils_islands", None) is not None:
+    if session.config.option.collectonly:
         return
     if any(FIXTURES & set(getattr(item, "fixturenames", ())) for item in session.items):
-        chain = session.config._kurils_islands = IslandsChain()
-        chain.start()
+        islands_chain_for(session.config)
 
 
 def pytest_sessionfinish(session, exitstatus):
+    """Background jobs this session started end here; those `make test` handed over end with it."""
+    from islands_chain import ENV_VAR as CHAIN_VAR
+
+    def handed(job, var: str) -> bool:
+        return bool(os.environ.get(var)) and Path(os.environ[var]).resolve() == job.folder.resolve()
+
     chain = getattr(session.config, "_kurils_islands", None)
-    if chain is not None:
+    if chain is not None and not handed(chain, CHAIN_VAR):
         chain.cleanup()
     build = getattr(session.config, "_kurils_offline", None)
-    if build is None and os.environ.get(ENV_VAR):  # started by `make test`, not read by this run
-        build = BackgroundBuild.adopt(Path(os.environ[ENV_VAR]))
-    if build is not None:
+    if build is not None and not handed(build, ENV_VAR):
         build.stop()
 
 

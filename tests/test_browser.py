@@ -110,9 +110,63 @@ _AXE_SKIP = ("serious", "critical")
 WORKERS = 2
 
 
-def _visit_page(browser, server, path: str) -> dict:
+#: axe-core's colour-contrast rule costs 85-90 % of an axe run and grows faster than the page: on the API
+#: page (about 12,000 text elements, most of them repeated signature parts) it took 90 s of a 105 s run,
+#: on a module's source listing 45 of 50 s. Most of those elements are the same rendering repeated: one
+#: code token class, one signature part, one table cell style. So the rule checks one element of every
+#: kind of text rendering on the page: every element with text is grouped by what its contrast depends on
+#: (visible or not; colour, size, weight, shadow and text fill; and, for the element and every ancestor,
+#: background colour and image, opacity, blending, filters, clipping, stacking, visibility and display),
+#: and the first of each group is marked for the rule. Two elements in one group draw the same colour over
+#: the same backgrounds at the same size, so they pass or fail together. Every other rule still checks
+#: every element; test_contrast_check_finds_low_contrast_text shows the sampled rule failing.
+CONTRAST_SAMPLE_JS = """() => {
+  const chains = new Map();
+  const chain = (el) => {
+    if (!el) return "";
+    let found = chains.get(el);
+    if (found === undefined) {
+      const cs = getComputedStyle(el);
+      found = [cs.backgroundColor, cs.backgroundImage, cs.opacity, cs.mixBlendMode, cs.filter, cs.backdropFilter,
+               cs.position, cs.zIndex, cs.overflow, cs.clip, cs.clipPath, cs.visibility, cs.display].join(",")
+              + "|" + chain(el.parentElement);
+      chains.set(el, found);
+    }
+    return found;
+  };
+  const seen = new Set();
+  let texts = 0;
+  for (const el of document.body.querySelectorAll("*")) {
+    if (![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+    texts++;
+    const cs = getComputedStyle(el);
+    const key = [el.getClientRects().length > 0, cs.color, cs.fontSize, cs.fontWeight, cs.textShadow,
+                 cs.webkitTextStrokeColor, cs.webkitTextFillColor, chain(el)].join(";");
+    if (!seen.has(key)) {
+      seen.add(key);
+      el.setAttribute("data-kurils-contrast", "");
+    }
+  }
+  return [texts, seen.size];
+}"""
+
+
+def _axe(page) -> list:
+    """axe-core's serious and critical violations on the loaded page (colour contrast on one element of
+    every kind of text rendering, see above), once its web fonts have loaded."""
     from axe_playwright_python.sync_playwright import Axe
 
+    page.evaluate("document.fonts.ready.then(() => true)")
+    page.evaluate(Axe().axe_script)
+    texts, kinds = page.evaluate(CONTRAST_SAMPLE_JS)
+    assert 0 < kinds <= texts, (kinds, texts)
+    page.evaluate("axe.configure({rules: [{id: 'color-contrast', selector: '[data-kurils-contrast]'}]})")
+    response = page.evaluate("axe.run({resultTypes: ['violations']})")
+    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in response["violations"] if v["impact"] in _AXE_SKIP]
+
+
+def _visit_page(browser, server, path: str) -> dict:
     url = f"{server}/{path}"
     with _visit(browser, url) as (context, page, record):
         # what the page itself did, taken before axe runs (axe re-fetches stylesheets for its checks)
@@ -122,9 +176,7 @@ def _visit_page(browser, server, path: str) -> dict:
         desktop["session"] = set(page.evaluate("Object.keys(sessionStorage)"))
         desktop["images"] = page.eval_on_selector_all(
             "img", "els => els.map(e => [e.getAttribute('src'), e.getAttribute('alt')])")
-        results = Axe().run(page)
-        desktop["axe"] = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-                          for v in results.response["violations"] if v["impact"] in _AXE_SKIP]
+        desktop["axe"] = _axe(page)
         page.set_viewport_size(PHONE)
         _open(page, url)
         phone = {"widths": page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")}
@@ -212,6 +264,18 @@ def test_images_have_meaningful_alt_text(visits, path):
 def test_no_serious_accessibility_violations(visits, path):
     bad = _desktop(visits, path)["axe"]
     assert bad == [], bad
+
+
+@pytest.mark.parametrize("path", ["_modules/kurils/islands.html", "book/islands.html"])
+def test_contrast_check_finds_low_contrast_text(browser, server, path):
+    """The sampled colour-contrast check still fails: one kind of text (code names in the source listing,
+    table cells on the chapter) given a pale grey on white is reported, with the rest of the page passing."""
+    with _visit(browser, f"{server}/{path}") as (_, page, _record):
+        assert not [v for v in _axe(page) if v[0] == "color-contrast"]
+        page.add_style_tag(content=".highlight .n, td { color: #bbbbbb !important; }")
+        page.evaluate("document.querySelectorAll('[data-kurils-contrast]').forEach(e => e.removeAttribute('data-kurils-contrast'))")
+        found = [v for v in _axe(page) if v[0] == "color-contrast"]
+    assert found and found[0][1] == "serious", found
 
 
 @pytest.mark.parametrize("path", PAGES)

@@ -6,9 +6,10 @@ disturb _build/. Builds are shared: session-scoped fixtures build each state onc
 read it, and nothing is built twice to prove one thing:
 - one islands-only copy (the islands chapter with the pages it links to) is built, rebuilt with
   nothing changed, rebuilt after a data edit, then given a raising cell, in that order;
-- one copy builds the whole book and its PDF with the network cut (tests/offline_build.py, in the
-  background beside `make book`); its figures are compared with `make book`'s, two independent
-  executions of every chapter.
+- the islands-only copy's first build executes the islands chapter independently of `make book`: its
+  figures are compared with the site's, byte for byte;
+- `make test` builds the site itself with the network cut, and then its PDF, offline, in the background
+  (scripts/test.sh, tests/offline_build.py); a plain pytest run builds a copy offline instead.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import ROOT, copy_repo, html_pages, run
-from islands_chain import PAYLOAD, IslandsChain
+from conftest import ROOT, copy_repo, html_pages, islands_chain_for, run
+from islands_chain import PAYLOAD, IslandsChain, page_images
 
 pytestmark = pytest.mark.build
 
@@ -63,17 +64,13 @@ def _chapter_titles(repo: Path) -> list[str]:
 @pytest.fixture(scope="session")
 def islands_chain(request) -> IslandsChain:
     """The islands-only copy and its builds in turn (tests/islands_chain.py), started in the background
-    when the session starts."""
-    chain = getattr(request.config, "_kurils_islands", None)
-    if chain is None:
-        chain = request.config._kurils_islands = IslandsChain()
-        chain.start()
-    return chain.result()
+    beside `make book` by `make test`, or when the session starts."""
+    return islands_chain_for(request.config).result()
 
 
 @pytest.fixture(scope="session")
 def islands_copy(islands_chain) -> Path:
-    """The copy, built (from `make book`'s execution cache where it matches)."""
+    """The copy, built from scratch (its own execution of every page it holds)."""
     made = islands_chain.first
     assert made.returncode == 0, made.stdout[-3000:]
     return islands_chain.repo
@@ -99,18 +96,32 @@ def edited_islands(islands_chain, noop_rebuild) -> tuple[Path, str, str, str]:
 
 @pytest.fixture(scope="session")
 def offline_book(offline_build) -> Path:
-    """The whole book and its PDF, built from scratch with the network cut (one copy; the PDF reuses the
-    HTML build's execution cache). `make test` starts it beside `make book` (scripts/test.sh), a plain
-    pytest run when the session starts (tests/offline_build.py); the tests that read it run last."""
+    """The whole book built with the network cut. Under `make test` that is the site itself: its
+    `make book` ran in a network namespace holding only the loopback interface (scripts/test.sh), which
+    it recorded. A plain pytest run builds a copy from scratch offline instead (tests/offline_build.py).
+    The tests that read it run last."""
+    if offline_build.in_tree:
+        if offline_build.error:
+            pytest.fail(offline_build.error)
+        interfaces = offline_build.site_proof().splitlines()
+        assert len(interfaces) == 1 and re.match(r"\d+: lo:", interfaces[0]), \
+            f"`make book` did not run with only the loopback interface: {interfaces}"
+        return offline_build.repo
     made = offline_build.wait()
     assert made.returncode == 0, made.stdout[-4000:]
     return offline_build.repo
 
 
 @pytest.fixture(scope="session")
-def pdf(offline_book) -> Path:
+def pdf(offline_book, offline_build) -> Path:
+    """The PDF, built with the network cut from the offline build's environment and execution cache
+    (`make pdf` after `make book`: no chapter executes again)."""
+    made = offline_build.wait()
+    assert made.returncode == 0, made.stdout[-4000:]
     path = offline_book / "_build" / "simplepdf" / "kurils-book.pdf"
     assert path.is_file()
+    if offline_build.in_tree:
+        assert "Executing notebook" not in made.stdout, "the PDF build executed a chapter again"
     return path
 
 
@@ -178,22 +189,16 @@ def test_corrupt_csv_fails_the_build_naming_file_line_and_column(tmp_path):
 # Determinism, freshness, caching
 # ------------------------------------------------------------------------------------------------
 
-def _page_images(site: Path) -> dict[str, list[tuple[str, bytes]]]:
-    """Every page's figures in order: (file name, bytes). Names are content hashes, bytes compared too."""
-    found = {}
-    for page in html_pages(site):
-        srcs = re.findall(r'<img[^>]*\ssrc="([^"]*_images/[^"]+)"', page.read_text(encoding="utf-8"))
-        found[page.relative_to(site).as_posix()] = [
-            (Path(src).name, (page.parent / src).resolve().read_bytes()) for src in srcs]
-    return found
-
-
-def test_two_clean_builds_write_byte_identical_figures(site, offline_book):
-    """`make book` and the offline build execute every chapter independently (another copy and path,
-    another process, the network cut): every page shows the same figures, byte for byte."""
-    here, there = _page_images(site), _page_images(offline_book / "_build" / "html")
-    assert sum(len(images) for images in there.values()) >= 20
-    assert here.keys() == there.keys()
+def test_independent_executions_write_byte_identical_figures(site, islands_chain):
+    """`make book` and the islands-only copy's first build (tests/islands_chain.py) execute the islands
+    chapter independently: another copy and path, another table of contents, another process, each
+    from an empty execution cache. Every page they share shows the same figures, byte for byte: the
+    maps (PNG) and the charts (SVG). A figure that changes between runs (a date, a random id, an
+    unordered set in a label) fails here."""
+    here, there = page_images(site), islands_chain.first_images
+    assert "book/islands.html" in there and there.keys() <= here.keys(), sorted(there)
+    shown = [name for images in there.values() for name, _ in images]
+    assert len(shown) >= 3 and {Path(name).suffix for name in shown} >= {".png", ".svg"}, shown
     for page, images in there.items():
         assert [name for name, _ in here[page]] == [name for name, _ in images], f"{page}: other figures"
         assert here[page] == images, page
@@ -204,12 +209,16 @@ def test_noop_rebuild_reads_nothing_and_skips_validation(noop_rebuild):
     assert "validation skipped" in made.stdout
     assert re.search(r"updating environment: .*0 added, 0 changed, 0 removed", made.stdout), made.stdout[-3000:]
     assert "Executing notebook" not in made.stdout
+    # nothing was read, so the numbers and the formatted bibliography are the saved ones (kurils.sphinx_ext)
+    for kept in ("formatted bibliography kept", "section and figure numbers kept"):
+        assert f"[kurils] no page re-read: {kept}" in made.stdout, kept
 
 
 def test_editing_a_csv_value_changes_the_built_page(edited_islands):
     _, before, log, after = edited_islands
     assert "3,168" in before and "3,999" not in before
     assert "[kurils] validated" in log, "an edited CSV must be validated again"
+    assert "no page re-read" not in log, "pages were read: numbers and bibliography must be derived again"
     assert "3,999" in after
 
 

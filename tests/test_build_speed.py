@@ -1,8 +1,10 @@
 """What keeps rebuilds fast without changing what they check (issue 18): the PDF builder is registered
-without importing WeasyPrint, so HTML builds and no-op rebuilds do not pay its start-up."""
+without importing WeasyPrint, so HTML builds and no-op rebuilds do not pay its start-up; `make book`
+runs Jupyter Book without the rfc3987_syntax import that no book build uses (scripts/jb.py)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -51,3 +53,42 @@ def test_the_stand_in_registers_what_sphinx_simplepdf_registers():
     sphinx_ext.setup(ours)
     assert [v for v in ours.values if v[0].startswith("simplepdf_")] == real.values
     assert [b.name for b in ours.builders] == [b.name for b in real.builders] == ["simplepdf"]
+
+
+def test_make_book_runs_jupyter_book_without_rfc3987_syntax():
+    """scripts/jb.py is Jupyter Book's own command line (same --help), and its start-up leaves the
+    grammar-compiling module and lark unloaded; the Makefile builds through it."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "JUPYTER_BOOK := $(BIN)/python scripts/jb.py" in makefile
+    assert makefile.count("$(JUPYTER_BOOK) build .") == 2  # book and pdf
+    ours = subprocess.run([sys.executable, str(ROOT / "scripts" / "jb.py"), "build", "--help"], capture_output=True,
+                          text=True, timeout=300, cwd=ROOT)
+    theirs = subprocess.run([str(Path(sys.executable).parent / "jupyter-book"), "build", "--help"],
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert ours.returncode == theirs.returncode == 0, ours.stderr[-2000:]
+    assert ours.stdout == theirs.stdout
+    code = ("import runpy, sys\nsys.argv = ['jb', '--version']\n"
+            "try:\n    runpy.run_path(%r, run_name='__main__')\nexcept SystemExit:\n    pass\n"
+            "import jupyter_book.config, jsonschema\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('rfc3987_syntax', 'lark') and sys.modules[m]))"
+            % str(ROOT / "scripts" / "jb.py"))
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == "[]", done.stdout
+
+
+def test_no_schema_a_build_validates_uses_the_skipped_iri_formats():
+    """rfc3987_syntax only gives jsonschema the "iri" and "iri-reference" formats: no schema that Jupyter
+    Book, nbformat, jupyter-cache, myst-nb or frictionless ship uses them, so leaving it out changes no
+    validation in a build."""
+    import importlib.util
+
+    checked = 0
+    for package in ("jupyter_book", "nbformat", "jupyter_cache", "myst_nb", "frictionless", "sphinx_external_toc",
+                    "jsonschema_specifications"):
+        folder = Path(importlib.util.find_spec(package).origin).parent
+        for schema in folder.rglob("*.json"):
+            text = schema.read_text(encoding="utf-8", errors="replace")
+            checked += 1
+            assert not re.search(r'"format"\s*:\s*"iri', text), schema
+    assert checked >= 10
