@@ -58,6 +58,15 @@ def first_code_cell_gets(path: Path, line: str) -> None:
     path.write_text(text.replace(marker, marker + line + "\n", 1), encoding="utf-8")
 
 
+def failure_summary(output: str, repo: Path) -> str:
+    """A failed build's output with the lines that say why first, and myst-nb's saved execution
+    tracebacks (_build/html/reports/), which the copy's removal would otherwise lose."""
+    why = [line for line in output.splitlines() if re.search(r"failed|Error|error:|saved in", line)]
+    reports = sorted((repo / "_build" / "html" / "reports").rglob("*.log"))
+    saved = [f"--- {r.relative_to(repo)}\n{r.read_text(encoding='utf-8', errors='replace')[-4000:]}" for r in reports]
+    return "\n".join(["why:", *why[:40], *saved, "--- output:", output[-3000:]])
+
+
 def pages_with_traceback(site: Path) -> list[str]:
     """Content pages of a built site that publish a traceback ([] when nothing was built)."""
     if not site.exists():
@@ -139,6 +148,7 @@ class Steps:
         only_islands_chapter(repo)
         self.first = run(["make", "book"], repo)
         if self.first.returncode:
+            self.first.stdout = failure_summary(self.first.stdout, repo)
             return
         self.first_images = page_images(repo / "_build" / "html")
         self.noop = run(["make", "book"], repo)

@@ -72,7 +72,7 @@ def islands_chain(request) -> IslandsChain:
 def islands_copy(islands_chain) -> Path:
     """The copy, built from scratch (its own execution of every page it holds)."""
     made = islands_chain.first
-    assert made.returncode == 0, made.stdout[-3000:]
+    assert made.returncode == 0, made.stdout[:12000]  # islands_chain.failure_summary: why first
     return islands_chain.repo
 
 
@@ -90,7 +90,7 @@ def edited_islands(islands_chain, noop_rebuild) -> tuple[Path, str, str, str]:
     cell given markup and a markdown link to another host. Returns (repo, page before, build log, page
     after); the page texts were read between the steps, as the raising cell rebuilds the copy later."""
     made = islands_chain.edited
-    assert made.returncode == 0, made.stdout[-3000:]
+    assert made.returncode == 0, made.stdout[:12000]  # islands_chain.failure_summary: why first
     return islands_chain.repo, islands_chain.before, made.stdout, islands_chain.after
 
 
