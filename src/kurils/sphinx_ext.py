@@ -203,6 +203,38 @@ def _skip_unchanged_passes(app: Sphinx) -> None:
                 listeners[i] = found._replace(handler=_unless_pages_changed(found.handler, what, bib=bib))
 
 
+ROOT_REDIRECT = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<meta http-equiv="Refresh" content="0; url={target}" />
+<link rel="canonical" href="{target}">
+<link rel="icon" href="_static/favicon.svg">
+</head>
+<body>
+<p><a href="{target}">{title}</a></p>
+</body>
+</html>
+"""
+
+
+def _write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
+    """The site root's index.html: a redirect to the first page, as sphinx-external-toc writes it, but a
+    whole page: with the favicon (without one a browser asks for /favicon.ico, which the site does not
+    have: a 404 at the site's front door), a title, and a link for readers whose browser does not
+    follow the refresh. Runs before sphinx-external-toc's handler, which then leaves the file alone."""
+    if exception is not None or app.builder.name != "html":
+        return
+    from html import escape
+
+    target = f"{app.config.root_doc}.html"
+    page = ROOT_REDIRECT.format(target=escape(target), title=escape(app.config.html_title or app.config.project))
+    index = Path(app.outdir) / "index.html"
+    if not index.is_file() or index.read_text(encoding="utf-8") != page:
+        index.write_text(page, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict:
     """Register the build guards, and the PDF builder without importing it, with Sphinx."""
     for name, default, rebuild, types in SIMPLEPDF_CONFIG:
@@ -215,4 +247,5 @@ def setup(app: Sphinx) -> dict:
     app.connect("doctree-read", _note_page_change)
     app.connect("env-purge-doc", _note_page_change)
     app.connect("builder-inited", _skip_unchanged_passes)
+    app.connect("build-finished", _write_root_redirect, priority=400)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
