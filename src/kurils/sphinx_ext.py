@@ -210,7 +210,7 @@ ROOT_REDIRECT = """<!DOCTYPE html>
 <title>{title}</title>
 <meta http-equiv="Refresh" content="0; url={target}" />
 <link rel="canonical" href="{target}">
-<link rel="icon" href="_static/favicon.svg">
+<link rel="icon" href="data:,">
 </head>
 <body>
 <p><a href="{target}">{title}</a></p>
@@ -221,9 +221,10 @@ ROOT_REDIRECT = """<!DOCTYPE html>
 
 def _write_root_redirect(app: Sphinx, exception: Exception | None) -> None:
     """The site root's index.html: a redirect to the first page, as sphinx-external-toc writes it, but a
-    whole page: with the favicon (without one a browser asks for /favicon.ico, which the site does not
-    have: a 404 at the site's front door), a title, and a link for readers whose browser does not
-    follow the refresh. Runs before sphinx-external-toc's handler, which then leaves the file alone."""
+    whole page: a title, a link for readers whose browser does not follow the refresh, and an empty
+    inline icon. Without an icon link a browser asks for /favicon.ico, which the site does not have (a
+    404 at the site's front door); a real icon file would be fetched and then cut off by the refresh.
+    Runs before sphinx-external-toc's handler, which then leaves the file alone."""
     if exception is not None or app.builder.name != "html":
         return
     from html import escape
