@@ -90,7 +90,8 @@ def _redirect_target(url: str) -> str | None:
     from urllib.parse import urljoin
 
     path = SITE / urlparse(url).path.lstrip("/")
-    match = re.search(r'http-equiv="Refresh" content="0; url=([^"]+)"', path.read_text(encoding="utf-8"), re.I)
+    # the tag itself, not its text quoted in a page (kurils.sphinx_ext's template, in its source listing)
+    match = re.search(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', path.read_text(encoding="utf-8"), re.I)
     return urljoin(url, match.group(1)) if match else None
 
 

@@ -37,7 +37,7 @@ class _Recorder:
     def add_builder(self, builder):
         self.builders.append(builder)
 
-    def connect(self, *args):
+    def connect(self, *args, **kwargs):
         pass
 
 
