@@ -254,23 +254,20 @@ def _draw_trade_panel(ax, rows: pd.DataFrame) -> None:
                 markerfacecolor="white" if hollow else colour, markeredgecolor=colour, markeredgewidth=1.2, zorder=3)
 
 
+def trade_is_provisional(trade: pd.DataFrame, year: int, reporter: str = "japan_customs") -> bool:
+    """Whether the reporter's figure for ``year`` is still provisional: its rows' notes say so (the
+    Ministry of Finance revises a year's figures until its final release in the following November)."""
+    rows = trade[(trade["year"] == year) & (trade["reporter"] == reporter)]
+    return bool(rows["note"].fillna("").str.contains("provisional", case=False).any())
+
+
 def series_gaps(covered, years=None) -> list[tuple[int, int]]:
     """Runs of consecutive years of ``years`` (default ``TRADE_YEARS``, 1995–2025) missing from ``covered``.
 
     ``series_gaps([1995, 1996, 2000], range(1995, 2002))`` -> ``[(1997, 1999), (2001, 2001)]``.
     """
-    years = list(TRADE_YEARS if years is None else years)
     have = {int(y) for y in covered}
-    runs, start, prev = [], None, None
-    for y in years + [None]:
-        missing = y is not None and y not in have
-        if missing and start is None:
-            start = y
-        if not missing and start is not None:
-            runs.append((start, prev))
-            start = None
-        prev = y
-    return runs
+    return year_runs(y for y in (TRADE_YEARS if years is None else years) if y not in have)
 
 
 def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
@@ -1030,20 +1027,21 @@ ENERGY_YEARS = range(2010, 2026)
 ENERGY_SERIES = {"lng": ("lng",), "crude_oil": ("crude_oil",), "coal": ("coal_all", "thermal_coal")}
 
 
+def year_runs(years) -> list[tuple[int, int]]:
+    """Runs of consecutive years, first and last: ``[1995, 1996, 1997, 2000]`` -> ``[(1995, 1997), (2000, 2000)]``."""
+    runs: list[tuple[int, int]] = []
+    for y in sorted({int(y) for y in years}):
+        if runs and y == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], y)
+        else:
+            runs.append((y, y))
+    return runs
+
+
 def year_ranges(years) -> str:
     """``[1995, 1996, 1997, 2000]`` -> ``'1995–1997, 2000'``; ``'none'`` when empty."""
-    years = sorted(set(int(y) for y in years))
-    if not years:
-        return "none"
-    out, start, prev = [], years[0], years[0]
-    for y in years[1:] + [None]:
-        if y is not None and y == prev + 1:
-            prev = y
-            continue
-        out.append(f"{start}" if start == prev else f"{start}–{prev}")
-        if y is not None:
-            start = prev = y
-    return ", ".join(out)
+    runs = year_runs(years)
+    return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs) if runs else "none"
 
 
 def trade_series_years(trade: pd.DataFrame, series: dict | None = None) -> dict[str, list[int]]:
@@ -1086,8 +1084,8 @@ def trade_reporter_table(trade: pd.DataFrame) -> pd.DataFrame:
     xcheck = ((cov["reporter"] == TRADE_CROSSCHECK["reporter"]) & (cov["currency"] == TRADE_CROSSCHECK["currency"])
               & (cov["period"] == TRADE_CROSSCHECK["period"]))
     role = pd.Series("", index=cov.index).mask(chosen, "book's series").mask(xcheck, "cross-check")
-    order = role.map({"book's series": 0, "cross-check": 1}).fillna(2)
-    cov, role = cov.loc[order.sort_values(kind="stable").index], role.loc[order.sort_values(kind="stable").index]
+    order = role.map({"book's series": 0, "cross-check": 1}).fillna(2).sort_values(kind="stable").index
+    cov, role = cov.loc[order], role.loc[order]
     return pd.DataFrame({
         "Reporter (statistical basis)": cov["reporter"].map(REPORTER_LABELS),
         "Currency": cov["currency"],

@@ -389,13 +389,6 @@ def trade_years(trade: pd.DataFrame, reporter: str = "japan_customs") -> pd.Data
     return wide.reset_index()
 
 
-def trade_is_provisional(trade: pd.DataFrame, year: int, reporter: str = "japan_customs") -> bool:
-    """Whether the reporter's figure for ``year`` is still provisional: its rows' notes say so (the
-    Ministry of Finance revises a year's figures until its final release in the following November)."""
-    rows = trade[(trade["year"] == year) & (trade["reporter"] == reporter)]
-    return bool(rows["note"].fillna("").str.contains("provisional", case=False).any())
-
-
 def money(billions: float, currency: str) -> str:
     """An amount in billions with its currency, as the economy chapter writes it: '¥1,435.5 bn', 'USD 34.8 bn'."""
     return f"¥{billions:,.1f} bn" if currency == "JPY" else f"{currency} {billions:,.1f} bn"
@@ -496,7 +489,7 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     v["trade_fall_pct"] = 100 * (1 - latest["total"] / before["total"])
     v["peak_money"] = money(peak["total"], "USD")
     v["trade_latest_money"] = money(latest["total"], latest["currency"]) + (
-        " (provisional)" if trade_is_provisional(trade, int(latest["year"])) else "")
+        " (provisional)" if economy.trade_is_provisional(trade, int(latest["year"])) else "")
     v["trade_prewar_money"] = money(before["total"], before["currency"])
     v["share_of_japan_trade_2012"] = economy.indicator(t["analogy"], "japan_russia",
                                                         "share_of_total_trade_japan_with_russia_pct", 2012)
