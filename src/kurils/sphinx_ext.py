@@ -23,6 +23,8 @@
    full pass used, both would compute what the saved environment already holds: they are skipped,
    and the build logs "[kurils] no page re-read". Any page read, removed, or a changed .bib file runs
    both as before.
+6. **The site root is a whole page.** ``index.html``, the redirect to the first page, is written here
+   with a title, a visible link and an empty inline icon (see ``_write_root_redirect``).
 """
 
 from __future__ import annotations
