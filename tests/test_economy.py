@@ -610,3 +610,50 @@ def test_exercise_numbers(numbers):
     assert numbers["fx_imports"] != numbers["fx_exports"]
     assert numbers["fx_growth_imports"] != numbers["fx_growth_exports"]
     assert numbers["fx_prev_usd_year"] < numbers["fx_first_yen_year"]
+
+
+# ------------------------------------------------------------------- energy: the Japan Customs series
+
+
+def test_customs_shares_are_computed_from_two_volumes_not_stored(t):
+    """Rows with Japan's total volume store no share; the share is Russia's volume over that total."""
+    energy = t["energy"]
+    series = energy[energy["total_volume"].notna()]
+    assert len(series) >= 45 and series["share_pct"].isna().all()
+    assert (series["source_kind"] == "statistics").all() and (series["share_basis"] == "volume").all()
+    assert (series["volume"].astype(float) <= series["total_volume"].astype(float)).all()
+    full = economy.energy_with_shares(energy)
+    got = full.loc[series.index]
+    assert got["share_computed"].all()
+    assert got["share_pct"].tolist() == pytest.approx((100 * series["volume"] / series["total_volume"]).tolist())
+    # a share that a source states is left as the source gives it
+    stated = energy["share_pct"].notna()
+    assert (full.loc[stated, "share_pct"] == energy.loc[stated, "share_pct"].astype(float)).all()
+    assert not full.loc[stated, "share_computed"].any()
+
+
+def test_customs_series_covers_every_calendar_year_2010_2024_once_per_fuel(t):
+    table = economy.customs_energy_table(t["energy"])
+    assert table["Year"].tolist() == list(range(2010, 2025))
+    assert table.notna().all().all()
+    shares = [c for c in table.columns if c.endswith("share (%)")]
+    assert len(shares) == 3 and table[shares].apply(lambda c: c.between(0, 100).all()).all()
+    # the volumes other sources quote agree with the series (2012: 8.3 Mt of LNG; 2022: 11.577 Mt of coal)
+    row = table.set_index("Year")
+    assert row.loc[2012, "LNG from Russia (Mt)"] == pytest.approx(8.3, abs=0.05)
+    assert row.loc[2022, "Coal from Russia (Mt)"] == pytest.approx(11.577, abs=0.001)
+    assert row.loc[2024, "Crude oil from Russia (million kl)"] == 0
+
+
+def test_customs_table_refuses_two_rows_for_one_year(t):
+    energy = t["energy"]
+    row = energy[(energy["total_volume"].notna()) & (energy["year"] == 2015) & (energy["commodity"] == "lng")]
+    doubled = pd.concat([energy, row.assign(source_url="https://example.org/copy")], ignore_index=True)
+    with pytest.raises(ValueError, match="two Customs rows"):
+        economy.customs_energy_table(doubled)
+
+
+def test_energy_volumes_table_leaves_the_customs_series_to_its_own_table(t):
+    vols = economy.energy_volumes(t["energy"])
+    assert not vols["Source"].str.contains("Japan Customs").any()
+    assert len(vols) >= 5

@@ -363,8 +363,26 @@ COMMODITY_MARKERS = {"lng": "o", "crude_oil": "o", "thermal_coal": "o", "coal_al
 PERIOD_STYLE = {"calendar": "filled", "fiscal": "hollow", "partial": "hollow", "unspecified": "hollow"}
 
 
+def energy_with_shares(energy: pd.DataFrame) -> pd.DataFrame:
+    """``energy`` with the shares a statistics table implies but does not state.
+
+    Where a row gives Russia's volume and Japan's total volume from the same table (``total_volume``) and
+    no ``share_pct``, the share is computed here, ``100 * volume / total_volume``, never stored in the CSV.
+    ``share_computed`` marks those rows. Rows that state a share keep it as their source gives it.
+    """
+    out = energy.copy()
+    total = out["total_volume"].astype(float) if "total_volume" in out else pd.Series(float("nan"), index=out.index)
+    computed = out["share_pct"].isna() & out["volume"].notna() & total.gt(0)
+    out["share_pct"] = out["share_pct"].astype(float)
+    out.loc[computed, "share_pct"] = 100 * out.loc[computed, "volume"].astype(float) / total[computed]
+    out["share_computed"] = computed
+    return out
+
+
 def energy_shares(energy: pd.DataFrame) -> pd.DataFrame:
-    """Rows that state a share, with the drawing date (calendar: 1 July; fiscal: 1 October; else 1 July)."""
+    """Rows with a share (stated or computed, :func:`energy_with_shares`), with the drawing date
+    (calendar: 1 July; fiscal: 1 October; else 1 July)."""
+    energy = energy_with_shares(energy)
     rows = energy[energy["share_pct"].notna()].copy()
     rows["x"] = [pd.Timestamp(int(y), 10 if p == "fiscal" else 7, 1) for y, p in zip(rows["year"], rows["period"])]
     rows["share_pct"] = rows["share_pct"].astype(float)
@@ -374,10 +392,11 @@ def energy_shares(energy: pd.DataFrame) -> pd.DataFrame:
 def energy_share_chart(energy: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     """Russia's share of Japan's LNG, crude-oil and coal imports, plus coal volumes from Russia.
 
-    One panel per fuel with every sourced share; a fourth panel gives coal import volumes, because no
-    share of coal after 2021 was sourced. Filled markers are calendar years; hollow markers fiscal
-    years, part-years or unstated periods (labelled in the tables). Points are not joined: the series
-    have long gaps and several sources per year.
+    One panel per fuel with every sourced share; a fourth panel gives coal import volumes from Russia.
+    Filled markers are calendar years; hollow markers fiscal years, part-years or unstated periods
+    (labelled in the tables). Only the calendar-year series computed from Japan Customs volumes
+    (``share_computed``) is joined by a thin line, and only between consecutive years; the other
+    sources' points stay unjoined beside it.
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -401,8 +420,15 @@ def energy_share_chart(energy: pd.DataFrame, tables: dict[str, pd.DataFrame]):
 
     titles = {"lng": "LNG: Russia's share of Japan's imports", "crude_oil": "Crude oil: Russia's share of Japan's imports",
               "coal": "Coal: Russia's share of Japan's imports"}
+    def series_line(ax, frame, column, commodity):
+        cal = frame[frame["share_computed"] & (frame["period"] == "calendar")].sort_values("year")
+        for a, b in year_runs(cal["year"].astype(int).tolist()):
+            run = cal[cal["year"].between(a, b)]
+            ax.plot(run["x"], run[column].astype(float), color=colours[commodity], linewidth=1.0, alpha=0.7, zorder=2)
+
     for ax, (panel, commodities) in zip(axes, ENERGY_PANELS):
         for c in commodities:
+            series_line(ax, rows[rows["commodity"] == c], "share_pct", c)
             dots(ax, rows[rows["commodity"] == c], "share_pct", c)
         ax.set_ylim(0, top)
         ax.set_ylabel("% of imports")
@@ -412,10 +438,12 @@ def energy_share_chart(energy: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     axes[2].legend(handles=coal_handles, loc="upper left", fontsize=8, ncol=3)
 
     ax = axes[3]
-    coal = energy[energy["commodity"].isin(["coal_all", "thermal_coal"]) & (energy["volume_unit"] == "million_tonnes")
-                  & energy["volume"].notna()].copy()
+    full = energy_with_shares(energy)
+    coal = full[full["commodity"].isin(["coal_all", "thermal_coal"]) & (full["volume_unit"] == "million_tonnes")
+                & full["volume"].notna()].copy()
     coal["x"] = [pd.Timestamp(int(y), 10 if p == "fiscal" else 7, 1) for y, p in zip(coal["year"], coal["period"])]
     for c in ["thermal_coal", "coal_all"]:
+        series_line(ax, coal[coal["commodity"] == c], "volume", c)
         dots(ax, coal[coal["commodity"] == c], "volume", c)
     ax.set_ylim(0, float(coal["volume"].max()) * 1.3)
     ax.set_ylabel("million tonnes")
@@ -430,16 +458,21 @@ def energy_share_chart(energy: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     axes[-1].set_xlabel("Year")
     legend = [Line2D([], [], linestyle="none", marker="o", color=style.MUTED, markersize=6, label="calendar year"),
               Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
-                     markersize=6, label="fiscal year, part of a year or period not stated (see table)")]
+                     markersize=6, label="fiscal year, part of a year or period not stated (see table)"),
+              Line2D([], [], color=style.MUTED, linewidth=1.0, label="line: Japan Customs series, calendar years")]
     legend_below(fig, legend, ncol=2)
     return fig
 
 
 def energy_volumes(energy: pd.DataFrame) -> pd.DataFrame:
-    """Import volumes from Russia as the sources give them (each in its own unit), for a table."""
+    """Import volumes from Russia as the other sources give them (each in its own unit), for a table.
+
+    The Japan Customs series (rows with ``total_volume``) has its own table, :func:`customs_energy_table`.
+    """
     units = {"million_tonnes": "million tonnes", "million_kl": "million kilolitres", "thousand_kl": "thousand kilolitres",
              "million_barrels": "million barrels", "thousand_bpd": "thousand barrels a day"}
-    rows = energy[energy["volume"].notna()].sort_values(["commodity", "year", "period"])
+    series = energy["total_volume"].notna() if "total_volume" in energy else False
+    rows = energy[energy["volume"].notna() & ~series].sort_values(["commodity", "year", "period"])
     return pd.DataFrame({
         "Fuel": rows["commodity"].map(COMMODITY_LABELS),
         "Year": rows["year"].astype(int),
@@ -448,6 +481,30 @@ def energy_volumes(energy: pd.DataFrame) -> pd.DataFrame:
         "Unit": rows["volume_unit"].map(units),
         "Source": rows["source_title"],
     }).reset_index(drop=True)
+
+
+#: The Customs series' columns: (commodity, heading of the volume column).
+CUSTOMS_COLUMNS = [("lng", "LNG from Russia (Mt)"), ("crude_oil", "Crude oil from Russia (million kl)"),
+                   ("coal_all", "Coal from Russia (Mt)")]
+
+
+def customs_energy_table(energy: pd.DataFrame) -> pd.DataFrame:
+    """Calendar years of the Japan Customs series: Russia's volume and computed share of each fuel.
+
+    One row per year; for each fuel the volume from Russia and its share (%) of Japan's imports from all
+    countries, both from the same Customs table (:func:`energy_with_shares`).
+    """
+    rows = energy_with_shares(energy)
+    rows = rows[rows["share_computed"] & (rows["period"] == "calendar")]
+    out = pd.DataFrame({"Year": sorted(rows["year"].astype(int).unique())})
+    for commodity, heading in CUSTOMS_COLUMNS:
+        one = rows[rows["commodity"] == commodity]
+        one = one.set_index(one["year"].astype(int))
+        if one.index.duplicated().any():
+            raise ValueError(f"two Customs rows for one year of {commodity}")
+        out[heading] = out["Year"].map(one["volume"].astype(float))
+        out[f"{COMMODITY_LABELS[commodity]}: share (%)"] = out["Year"].map(one["share_pct"])
+    return out
 
 
 def latest_stakes(projects: pd.DataFrame) -> pd.DataFrame:
@@ -1112,6 +1169,7 @@ def cao_affinity_coverage(polls: pd.DataFrame) -> dict:
 
 def energy_coverage(energy: pd.DataFrame) -> dict[str, dict]:
     """Per fuel: calendar years 2010–2025 with a share of Japan's imports from Russia, and those without."""
+    energy = energy_with_shares(energy)
     cal = energy[(energy["period"] == "calendar") & energy["share_pct"].notna()]
     out = {}
     for fuel, commodities in ENERGY_SERIES.items():
@@ -1238,13 +1296,14 @@ def energy_series(energy: pd.DataFrame, commodity: str = "lng") -> pd.DataFrame:
     ``thermal_coal``, ``coking_coal``), by year, with its period, basis and source."""
     if commodity not in COMMODITY_LABELS:
         raise KeyError(f"unknown commodity {commodity!r}; choose from {sorted(COMMODITY_LABELS)}")
+    energy = energy_with_shares(energy)
     rows = energy[(energy["commodity"] == commodity) & energy["share_pct"].notna()]
     rows = rows.sort_values(["year", "period", "share_pct"])
     return pd.DataFrame({
         "Year": rows["year"].astype(int),
         "Period": rows["period"],
-        "Share of Japan's imports (%)": rows["share_pct"].astype(float),
-        "Basis": rows["share_basis"],
+        "Share of Japan's imports (%)": rows["share_pct"].astype(float).round(2),
+        "Basis": rows["share_basis"].where(~rows["share_computed"], rows["share_basis"] + " (computed from Customs volumes)"),
         "Source": rows["source_title"],
     }).reset_index(drop=True)
 
@@ -1336,22 +1395,38 @@ def trade_numbers(trade: pd.DataFrame, analogy: pd.DataFrame) -> dict:
     return out
 
 
-def energy_numbers(energy: pd.DataFrame, projects: pd.DataFrame) -> dict:
-    """Russia's shares of Japan's fuel imports and Japanese (and Gazprom's) stakes in the projects."""
-    cal = energy[energy["period"] == "calendar"]
+def energy_share_numbers(energy: pd.DataFrame) -> dict:
+    """Russia's shares of Japan's fuel imports (and coal volumes) that the chapter and the summary quote."""
+    energy = energy_with_shares(energy)
+    # The prose quotes Japan Customs' own volumes (kind ``statistics``) wherever the series has the year;
+    # the other sources of the same year stay in the chart and the tables as cross-checks.
+    stats = energy[energy["source_kind"] == "statistics"]
+    cal = stats[stats["period"] == "calendar"]
     out = {
         "lng_2013": pick(cal, "share_pct", year=2013, commodity="lng"),
         "lng_2021": pick(cal, "share_pct", year=2021, commodity="lng"),
-        "lng_2023": pick(cal, "share_pct", year=2023, commodity="lng", share_basis="unstated",
-                         source_url="~moscowtimes"),
-        "lng_fy2023": pick(energy, "share_pct", year=2023, commodity="lng", period="fiscal"),
+        "lng_2023": pick(cal, "share_pct", year=2023, commodity="lng"),
+        "lng_fy2023": pick(stats, "share_pct", year=2023, commodity="lng", period="fiscal"),
         "crude_2013": pick(cal, "share_pct", year=2013, commodity="crude_oil"),
-        "crude_2021": pick(cal, "share_pct", year=2021, commodity="crude_oil", source_url="~tass.com"),
+        "crude_2021": pick(cal, "share_pct", year=2021, commodity="crude_oil"),
         "thermal_2021": pick(cal, "share_pct", year=2021, commodity="thermal_coal"),
-        "crude_2025": pick(energy, "share_pct", year=2025, commodity="crude_oil", period="partial"),
+        "crude_2025": pick(energy, "share_pct", year=2025, commodity="crude_oil", period="partial",
+                           source_url="~globalbanking"),
         "coal_2021": pick(cal, "share_pct", year=2021, commodity="coal_all"),
         "coal_mt_2022": pick(cal, "volume", year=2022, commodity="coal_all"),
+        "lng_2024": pick(cal, "share_pct", year=2024, commodity="lng"),
+        "coal_2024": pick(cal, "share_pct", year=2024, commodity="coal_all"),
+        "year_coal_peak": int(cal[cal["commodity"] == "coal_all"].sort_values("share_pct")["year"].iloc[-1]),
+        "coal_peak": float(cal[cal["commodity"] == "coal_all"]["share_pct"].max()),
+        "year_crude_peak": int(cal[cal["commodity"] == "crude_oil"].sort_values("share_pct")["year"].iloc[-1]),
+        "crude_peak": float(cal[cal["commodity"] == "crude_oil"]["share_pct"].max()),
     }
+    return out
+
+
+def energy_numbers(energy: pd.DataFrame, projects: pd.DataFrame) -> dict:
+    """Russia's shares of Japan's fuel imports and Japanese (and Gazprom's) stakes in the projects."""
+    out = energy_share_numbers(energy)
     latest = projects.sort_values("as_of").drop_duplicates(["project", "partner"], keep="last")
     for name, project, partner in [("sodeco", "sakhalin_1", "~SODECO (Sakhalin"), ("mitsui", "sakhalin_2", "~Mitsui"),
                                    ("mitsubishi", "sakhalin_2", "~Mitsubishi"), ("jarc", "arctic_lng_2", "~J-Arc"),

@@ -493,12 +493,9 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     v["trade_prewar_money"] = money(before["total"], before["currency"])
     v["share_of_japan_trade_2012"] = economy.indicator(t["analogy"], "japan_russia",
                                                         "share_of_total_trade_japan_with_russia_pct", 2012)
-    cal = energy[energy["period"] == "calendar"]
-    v["lng_2021"] = economy.pick(cal, "share_pct", year=2021, commodity="lng")
-    v["lng_2023"] = economy.pick(cal, "share_pct", year=2023, commodity="lng", share_basis="unstated",
-                                 source_url="~moscowtimes")
-    v["crude_2021"] = economy.pick(cal, "share_pct", year=2021, commodity="crude_oil", source_url="~tass.com")
-    v["crude_2025"] = economy.pick(energy, "share_pct", year=2025, commodity="crude_oil", period="partial")
+    # the same energy shares the economy chapter glues (Japan Customs volumes where the series has the year)
+    shares = economy.energy_share_numbers(energy)
+    v.update({name: shares[name] for name in ["lng_2021", "lng_2023", "crude_2021", "crude_2025"]})
     lev = lambda d, a: economy.pick(polls, "share_pct", question_id="levada_transfer", answer_en=a, fieldwork_date=d)
     v["lev_2016"] = lev("2016-05-01", "rather support a handover")
     v["lev_for_2018"] = lev("2018-11-22", "rather support a handover")
