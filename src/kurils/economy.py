@@ -503,7 +503,7 @@ def customs_energy_table(energy: pd.DataFrame) -> pd.DataFrame:
         if one.index.duplicated().any():
             raise ValueError(f"two Customs rows for one year of {commodity}")
         out[heading] = out["Year"].map(one["volume"].astype(float))
-        out[f"{COMMODITY_LABELS[commodity]}: share (%)"] = out["Year"].map(one["share_pct"])
+        out[f"{heading.split(' from ')[0]}: share (%)"] = out["Year"].map(one["share_pct"])
     return out
 
 
