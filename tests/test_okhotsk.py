@@ -489,3 +489,19 @@ def test_key_numbers_on_the_real_data(t, k):
 def test_key_numbers_reuse_a_given_analysis(t, k):
     tables = {name: t[name] for name in ok.TABLES}
     assert ok.key_numbers(tables, ok.analyse(tables)) == k
+
+
+def test_the_one_kuril_sill_depth_is_kept_beside_the_encyclopaedia_it_contradicts(t):
+    st = t["straits"].set_index("id")
+    pices = st.loc["bussol_kawasaki_pices"]
+    assert pices["strait"] == "bussol" and not pices["primary"] and pices["sill_depth_m"] == 2200
+    assert pices["source_kind"] == "think_tank" and "pices.int" in pices["source_url"]
+    # a sill deeper than the primary source's greatest depth: both are kept, the primary row stays primary
+    assert pices["sill_depth_m"] > st.at["bussol", "max_depth_m"] and st.at["bussol", "primary"]
+    s = t["summary"]
+    assert s.at["bussol", "depth_basis"] == "sill" and s.at["bussol", "depth_class"] == "deep"
+    kuril = s[s["connects"] == "okhotsk_pacific"]
+    assert kuril["sill_depth_m"].notna().sum() == 1
+    table = ok.strait_table(s).set_index(s.index)
+    assert "controlling depth 2,200 m" in table.at["bussol", "Depth class"]
+    assert "controlling depth 7.2 m" in table.at["nevelskoy", "Depth class"]

@@ -265,8 +265,9 @@ def strait_table(summary: pd.DataFrame) -> pd.DataFrame:
 
     def cls_text(r) -> str:
         text = DEPTH_CLASSES[r["depth_class"]]
-        if r["depth_basis"] == "sill":
-            text += f" (fairway {r['sill_depth_m']:,.1f} m)"
+        if r["depth_basis"] == "sill":  # a sill or a maintained fairway: the depth that limits passage
+            depth = f"{r['sill_depth_m']:,.1f}".removesuffix(".0")
+            text += f" (controlling depth {depth} m)"
         elif r["depth_basis"] == "lower bound":
             text += " (from a lower bound)"
         if r["depth_disputed"]:
@@ -1211,6 +1212,8 @@ def key_numbers(t: dict[str, pd.DataFrame], a: Analysis | None = None) -> dict:
         # the peer-reviewed lower bound for Bussol and Kruzenshtern ("deeper than ... m")
         "paper_depth_over": straits.set_index("id").at["bussol_katsumata2010", "max_depth_over_m"],
         "paper_depth_bussol": straits.set_index("id").at["bussol_grl_mixing", "max_depth_over_m"],
+        # the only sill depth found for a Kuril strait (a PICES report; see row bussol_kawasaki_pices)
+        "sill_bussol": summary.at["bussol", "sill_depth_m"],
         "official_straits": labels(s for s in summary.index if has_official[s]),
         "width_catherine": summary.at["catherine", "width_km"],
         "width_vries": summary.at["vries", "width_km"],
