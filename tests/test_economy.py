@@ -630,8 +630,10 @@ def test_spliced_totals_convert_each_year_at_its_own_rate(t):
     totals = economy.series_totals(t["trade"])
     assert list(totals.index) == list(range(1995, 2026))
     for flow in ("japan_imports", "japan_exports"):
-        sp = economy.spliced_totals(t["trade"], rate_from=flow).set_index("Year")
+        sp = economy.spliced_totals(t["trade"], rate_from=flow, all_years=True).set_index("Year")
         assert list(sp.index) == list(range(1995, 2026))
+        shown = economy.spliced_totals(t["trade"], rate_from=flow)  # what the exercise shows: converted years only
+        assert shown["Year"].tolist() == sorted(sp.dropna(subset=["Yen per USD used"]).index)
         own = rates[(rates["flow"] == flow) & (rates["period"] == "calendar")].set_index("year")["yen_per_usd"]
         converted = sp.dropna(subset=["Yen per USD used"])
         assert set(converted.index) == set(own.index)

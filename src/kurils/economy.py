@@ -1313,7 +1313,7 @@ def jpy_peak(trade: pd.DataFrame) -> dict:
             "prev_year": year - 1, "prev_total": float(totals.get(year - 1, float("nan")))}
 
 
-def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports") -> pd.DataFrame:
+def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports", *, all_years: bool = False) -> pd.DataFrame:
     """What converting the book's yen series into dollars would show, each year at its own implied rate.
 
     For every calendar year of :data:`TRADE_SERIES` (Ministry of Finance, yen), the yen total divided by
@@ -1322,7 +1322,9 @@ def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports") -> pd.
     the rate, both flows). Years without a calendar rate for that flow stay unconverted (the data hold no
     exchange rate). A demonstration of why the book does **not** convert: where the dollar figures come
     from another reporter the two flows imply different rates, and the converted series, and even its
-    peak year, depend on which flow's rate is used. Raises ValueError when ``rate_from`` has no rate.
+    peak year, depend on which flow's rate is used. Only the converted years are returned unless
+    ``all_years`` (then every year of the series, unconverted ones empty). Raises ValueError when
+    ``rate_from`` has no rate.
     """
     rates = implied_rates(trade)
     rates = rates[(rates["flow"] == rate_from) & (rates["period"] == "calendar")].set_index("year")
@@ -1345,7 +1347,10 @@ def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports") -> pd.
                     "Dollars from": REPORTER_LABELS[rates.at[year, "usd_reporter"]] if year in rates.index else "–",
                     "USD bn, converted": round(converted, 2), "USD bn, as reported": round(rep, 2),
                     "Converted vs reported, %": round(100 * (converted / rep - 1), 1) if rep == rep else float("nan")})
-    return pd.DataFrame.from_records(out)
+    table = pd.DataFrame.from_records(out)
+    if not all_years:
+        table = table.dropna(subset=["Yen per USD used"]).reset_index(drop=True)
+    return table
 
 
 def energy_series(energy: pd.DataFrame, commodity: str = "lng") -> pd.DataFrame:
@@ -1394,7 +1399,7 @@ def exercise_numbers(tables: dict[str, pd.DataFrame]) -> dict:
     out["fx_imports"] = float(cal.at[worst, "japan_imports"])
     out["fx_exports"] = float(cal.at[worst, "japan_exports"])
     for flow in ("japan_imports", "japan_exports"):
-        sp = spliced_totals(trade, rate_from=flow).dropna(subset=["USD bn, converted"]).set_index("Year")
+        sp = spliced_totals(trade, rate_from=flow).set_index("Year")
         word = flow.split("_")[1]
         out[f"fx_peak_{word}"] = int(sp["USD bn, converted"].idxmax())
         out[f"fx_peak_usd_{word}"] = float(sp["USD bn, converted"].max())
