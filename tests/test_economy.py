@@ -239,7 +239,7 @@ def test_every_event_annotated_on_a_chart_exists_in_the_data(t, figures):
             kind, _, ref = gid.partition(":")
             if kind == "event":
                 assert ref in known, (name, gid)
-            elif kind == "peak":
+            elif kind in ("peak", "jpy-peak"):
                 assert int(ref) in years, (name, gid)
             elif kind == "gap":
                 first, last = (int(y) for y in ref.split("-"))
@@ -253,6 +253,7 @@ def test_the_events_each_chart_promises_are_drawn(figures):
     for _, event_id, _ in economy.TRADE_EVENTS:
         assert f"event:{event_id}" in ids
     assert "peak:2013" in ids
+    assert "jpy-peak:2014" in ids  # the high point in yen, the Keidanren claim the page settles
     assert {f"event:{i}" for (_, i, _) in sum(economy.ENERGY_EVENTS.values(), [])} <= economy.annotation_ids(figures["energy"])
 
 
@@ -326,7 +327,7 @@ def test_tables_for_the_page(t):
 
 #: The years each continuous series holds today. A row added or dropped changes these sets, and the
 #: test fails until the expectation (and, through the glued phrases, the page) is brought up to date.
-TRADE_YEARS_HELD = set(range(2021, 2026))
+TRADE_YEARS_HELD = set(range(1995, 2026))
 TRADE_XCHECK_YEARS_HELD = set(range(1995, 2002))
 CAO_WAVES_HELD = {2010, 2011, 2012, 2014, 2015, 2016, 2017, 2021, 2022, 2023, 2024}
 
@@ -360,10 +361,22 @@ def test_chosen_trade_series_is_japans_own_statistics_drawn_from_the_table(t):
         series = series[series[col] == val]
     assert set(series["year"]) == TRADE_YEARS_HELD and len(series) == 2 * len(TRADE_YEARS_HELD)
     assert set(series["source_kind"]) == {"statistics"}
-    assert set(series["source_url"]) == {"https://www.customs.go.jp/toukei/suii/html/time.htm"}
+    # 1995-2020: Japan Customs' monthly Russia files (exports d52ma008, imports d62ma008), summed by year;
+    # 2021-2025: the Ministry's annual table by country
+    base = "https://www.customs.go.jp/toukei/suii/html/"
+    early, late = series[series["year"] <= 2020], series[series["year"] >= 2021]
+    assert set(early["year"]) == set(range(1995, 2021)) and set(late["year"]) == set(range(2021, 2026))
+    assert set(late["source_url"]) == {base + "time.htm"}
+    want = {"japan_exports": base + "data/d52ma008.csv", "japan_imports": base + "data/d62ma008.csv"}
+    assert (early["source_url"] == early["flow"].map(want)).all()
+    assert early["note"].str.contains("dlxiii/meti_scraper").all() and early["note"].str.contains("9c8885e").all()
+    assert early["note"].str.contains("checked").all()
     cov = economy.trade_reporter_coverage(t["trade"])
-    best = cov.iloc[0]
-    assert {"reporter": best["reporter"], "currency": best["currency"], "period": best["period"]} == economy.TRADE_CROSSCHECK
+    # the book's series is the only reporter with every year; the cross-check is the next best
+    first, second = cov.iloc[0], cov.iloc[1]
+    assert {"reporter": first["reporter"], "currency": first["currency"], "period": first["period"]} == economy.TRADE_SERIES
+    assert first["years"] == 31 and cov["years"].iloc[1:].max() < 31
+    assert {"reporter": second["reporter"], "currency": second["currency"], "period": second["period"]} == economy.TRADE_CROSSCHECK
     assert "unstated" not in set(cov["reporter"])
     table = economy.trade_reporter_table(t["trade"])
     assert table["Role"].tolist()[:2] == ["book's series", "cross-check"]
@@ -385,6 +398,34 @@ def test_trade_chart_shades_every_missing_year_of_the_series(t, figures):
         first, last = (int(y) for y in g.split(":")[1].split("-"))
         shaded |= set(range(first, last + 1))
     assert shaded == set(cov["missing"])
+
+
+def _legend_labels(fig) -> list[str]:
+    legends = list(fig.legends) + [ax.get_legend() for ax in fig.axes if ax.get_legend() is not None]
+    return [txt.get_text() for lg in legends for txt in lg.get_texts()]
+
+
+def test_a_year_dropped_from_the_yen_series_is_shaded_and_named(t):
+    """With every year held nothing is shaded; take 2003 and 2004 out and the chart shades exactly them,
+    the legend names the gap, and the page's phrase lists them."""
+    trade = t["trade"]
+    full = economy.trade_chart(trade, t)
+    try:
+        assert not {g for g in economy.annotation_ids(full) if g.startswith("gap:")}
+        labels = _legend_labels(full)
+        assert labels and not any("a gap" in lab for lab in labels)
+    finally:
+        _close(full)
+    drop = (trade["year"].isin([2003, 2004]) & (trade["currency"] == "JPY") & (trade["reporter"] == "japan_customs"))
+    holed = trade[~drop]
+    fig = economy.trade_chart(holed, t)
+    try:
+        assert {g for g in economy.annotation_ids(fig) if g.startswith("gap:")} == {"gap:2003-2004"}
+        labels = _legend_labels(fig)
+        assert any("a gap" in lab for lab in labels)
+    finally:
+        _close(fig)
+    assert economy.year_ranges(economy.trade_coverage(holed)["missing"]) == "2003–2004"
 
 
 def test_trade_crosscheck_series_names_its_years(t):
@@ -567,29 +608,43 @@ def test_poll_shift_across_the_invasion(t):
 
 def test_implied_rates_pair_one_yen_row_with_one_dollar_row(t):
     rates = economy.implied_rates(t["trade"])
-    assert len(rates) >= 1
+    # one rate per year, period and flow: the chart's yen row (Ministry of Finance) over the chart's dollar row
+    assert not rates.duplicated(["year", "period", "flow"]).any()
     for r in rates.itertuples():
         assert r.yen_per_usd == pytest.approx(r.jpy_bn / r.usd_bn, abs=0.005)
-        assert r.period in economy.PERIODS_CHARTED
+        assert r.period in economy.PERIODS_CHARTED and r.usd_reporter != "unstated"
+    cal = rates[rates["period"] == "calendar"]
+    assert set(cal["year"]) == set(range(1995, 2002)) | {2013, 2014, 2016, 2020}
+    # 2024 has a provisional and a final yen row: the rate (if any) would use the final one; 2013 uses
+    # Russia's own figures because the press figure of unnamed basis is left out
+    assert set(cal.loc[cal["year"] == 2013, "usd_reporter"]) == {"russia_official"}
+    r95 = cal[(cal["year"] == 1995) & (cal["flow"] == "japan_imports")].iloc[0]
+    assert r95["jpy_bn"] == pytest.approx(444.7786) and r95["usd_bn"] == pytest.approx(4.7633)
     # without a dollar row for the same year, flow and period there is no rate
     no_usd = t["trade"][t["trade"]["currency"] != "USD"]
     assert economy.implied_rates(no_usd).empty
 
 
-def test_spliced_totals_keep_dollar_years_and_divide_yen_years_by_the_chosen_rate(t):
-    rates = economy.implied_rates(t["trade"]).set_index("flow")["yen_per_usd"]
+def test_spliced_totals_convert_each_year_at_its_own_rate(t):
+    rates = economy.implied_rates(t["trade"])
+    totals = economy.series_totals(t["trade"])
+    assert list(totals.index) == list(range(1995, 2026))
     for flow in ("japan_imports", "japan_exports"):
-        sp = economy.spliced_totals(t["trade"], rate_from=flow)
-        usd = sp[sp["Yen per USD used"] == "–"]
-        assert len(usd) and all(a.startswith("USD") for a in usd["As reported"])
-        yen = sp[sp["Yen per USD used"] != "–"]
-        assert len(yen) and all(a.startswith("JPY") for a in yen["As reported"])
-        raw = [float(a.split()[1].replace(",", "")) for a in yen["As reported"]]
-        assert yen["USD bn"].tolist() == pytest.approx([v / rates[flow] for v in raw], rel=1e-3)
-    # a fixed rate cannot change the trend between two yen years: both rates give the same change
-    a = economy.spliced_totals(t["trade"], "japan_imports")
-    b = economy.spliced_totals(t["trade"], "japan_exports")
-    assert a["Change, %"].iloc[-1] == pytest.approx(b["Change, %"].iloc[-1])
+        sp = economy.spliced_totals(t["trade"], rate_from=flow, all_years=True).set_index("Year")
+        assert list(sp.index) == list(range(1995, 2026))
+        shown = economy.spliced_totals(t["trade"], rate_from=flow)  # what the exercise shows: converted years only
+        assert shown["Year"].tolist() == sorted(sp.dropna(subset=["Yen per USD used"]).index)
+        own = rates[(rates["flow"] == flow) & (rates["period"] == "calendar")].set_index("year")["yen_per_usd"]
+        converted = sp.dropna(subset=["Yen per USD used"])
+        assert set(converted.index) == set(own.index)
+        for year, row in converted.iterrows():
+            assert row["Yen per USD used"] == own[year]
+            assert row["USD bn, converted"] == pytest.approx(totals[year] / own[year], abs=0.01)
+        # years with no rate stay unconverted: nothing is invented for them
+        assert sp.loc[2010, ["USD bn, converted", "Yen per USD used"]].isna().all()
+    # the Russian ministry series converts back to itself within 1 %: it tracks the Ministry of Finance
+    imp = economy.spliced_totals(t["trade"]).set_index("Year")
+    assert imp.loc[1995:2001, "Converted vs reported, %"].abs().max() < 1
     with pytest.raises(ValueError, match="implied rates"):
         economy.spliced_totals(t["trade"], rate_from="no_such_flow")
 
@@ -606,10 +661,14 @@ def test_energy_series_takes_any_commodity(t):
 def test_exercise_numbers(numbers):
     assert numbers["shift_aff_before"] > numbers["shift_aff_after"]
     assert numbers["shift_good_ratio"] > 1
-    assert numbers["fx_n_rates"] == 2 and numbers["fx_gap_pct"] > 0
-    assert numbers["fx_imports"] != numbers["fx_exports"]
-    assert numbers["fx_growth_imports"] != numbers["fx_growth_exports"]
-    assert numbers["fx_prev_usd_year"] < numbers["fx_first_yen_year"]
+    assert numbers["fx_n_years"] == 11 and numbers["fx_years"] == "1995–2001, 2013–2014, 2016, 2020"
+    assert numbers["fx_xcheck_gap_max"] < 1.5  # the ERINA years: one rate a year, whichever flow
+    # the year the two flows disagree most is 2013, where the dollars are Russia's own figures
+    assert numbers["fx_gap_year"] == 2013 and numbers["fx_gap_pct"] > 40
+    assert numbers["fx_imports"] == pytest.approx(117.73) and numbers["fx_exports"] == pytest.approx(78.63)
+    # and the converted peak year depends on the flow: 2014 with imports' rates, 2013 with exports'
+    assert (numbers["fx_peak_imports"], numbers["fx_peak_exports"]) == (2014, 2013)
+    assert numbers["fx_gap_usd_exports"] > numbers["fx_peak_usd_imports"] > numbers["fx_gap_usd_imports"]
 
 
 # ------------------------------------------------------------------- energy: the Japan Customs series
@@ -657,3 +716,60 @@ def test_energy_volumes_table_leaves_the_customs_series_to_its_own_table(t):
     vols = economy.energy_volumes(t["energy"])
     assert not vols["Source"].str.contains("Japan Customs").any()
     assert len(vols) >= 5
+
+
+# ------------------------------------------------------------- the yen series 1995-2025 (issue 13)
+
+
+def test_yen_peak_is_2014_settling_the_keidanren_claim(numbers, t):
+    """Japan's own statistics put the high point in 2014 (the year a Keidanren speaker named), above
+    2013; the dollar figures put it in 2013. The page glues both."""
+    peak = economy.jpy_peak(t["trade"])
+    assert peak["year"] == 2014 and peak["prev_year"] == 2013
+    assert peak["total"] == pytest.approx(971.850014 + 2618.538149, abs=1e-4)
+    assert peak["prev_total"] == pytest.approx(1069.345366 + 2307.593028, abs=1e-4)
+    assert numbers["jpy_peak_year"] == 2014 and numbers["peak_year"] == 2013
+    assert numbers["jpy_peak_total"] > numbers["jpy_peak_prev_total"]
+    assert numbers["jpy_after_peak_max_year"] == 2022 and numbers["jpy_after_peak_max"] < numbers["jpy_peak_total"]
+
+
+def test_2024_imports_final_figure_wins_over_the_provisional_monthly_sum(t, numbers):
+    trade = t["trade"]
+    stats = trade[(trade["year"] == 2024) & (trade["flow"] == "japan_imports") & (trade["currency"] == "JPY")
+                  & (trade["source_kind"] == "statistics")]
+    assert sorted(stats["value"].astype(float)) == [859994.1, 860886.9]  # both releases kept
+    drawn = economy.trade_chart_rows(trade)
+    drawn = drawn[(drawn["year"] == 2024) & (drawn["flow"] == "japan_imports") & (drawn["currency"] == "JPY")]
+    assert drawn["value"].astype(float).tolist() == [859994.1]
+    assert numbers["imp_2024"] == pytest.approx(859.9941) and numbers["imp_2024_provisional"] == pytest.approx(860.8869)
+    assert -0.2 < numbers["imp_2024_revision_pct"] < 0
+    # the final figure replaces the provisional one, so 2024 is final; 2025 is still provisional
+    assert not economy.trade_is_provisional(trade, 2024) and economy.trade_is_provisional(trade, 2025)
+    # without the final row the provisional one is drawn, and the year is provisional again
+    only_prov = trade.drop(stats[stats["value"].astype(float) == 859994.1].index)
+    again = economy.trade_chart_rows(only_prov)
+    again = again[(again["year"] == 2024) & (again["flow"] == "japan_imports") & (again["currency"] == "JPY")]
+    assert again["value"].astype(float).tolist() == [860886.9] and economy.trade_is_provisional(only_prov, 2024)
+
+
+def test_customs_script_sums_twelve_published_months_in_thousand_yen(tmp_path):
+    """scripts/customs_trade_years.py: column 1 in thousand yen, only years with all twelve months."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[1] / "scripts" / "customs_trade_years.py"
+    spec = importlib.util.spec_from_file_location("customs_trade_years", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    head = "《ロシア》  【月別】  （輸入）,,\nRUSSIAN Monthly Data  (Import),,\n,金額,数量\nYears/Months,(千円),(単位)\n"
+    body = "".join(f"2001/{m:02d},{1000 + m} ,-\n" for m in range(1, 13))
+    body += "2002/01,5 ,-\n" + "".join(f"2002/{m:02d},-,-\n" for m in range(2, 13))
+    f = tmp_path / "d62.csv"
+    f.write_text(head + body, encoding="utf-8")
+    monthly = mod.monthly_totals(f)
+    assert monthly[(2001, 3)] == 1003 and monthly[(2002, 2)] is None
+    assert mod.yearly(monthly) == {2001: sum(1000 + m for m in range(1, 13))}  # 2002 is incomplete: left out
+    g = tmp_path / "bad.csv"
+    g.write_text(head.replace("(千円)", "(百万円)") + body, encoding="utf-8")
+    with pytest.raises(ValueError, match="千円"):
+        mod.monthly_totals(g)

@@ -239,12 +239,19 @@ def test_trade_and_energy_match_the_data(values):
     peak = max(totals, key=totals.get)
     assert (values["peak_year"], values["peak_total"]) == (peak, pytest.approx(totals[peak]))
     yen = {}  # the Ministry's own table (kind statistics) wins over a press report of the same statistics
-    for r in sorted(raw("trade"), key=lambda r: r["source_kind"] == "statistics"):
+    # and a final figure wins over a provisional one (2024 imports: the monthly files' sum before the final release)
+    for r in sorted(raw("trade"), key=lambda r: (r["source_kind"] == "statistics", "provisional" not in r["note"].lower())):
         if r["currency"] == "JPY" and r["period"] == "calendar" and r["reporter"] == "japan_customs":
             bn = float(r["value"]) / (1000 if r["unit"] == "million" else 1)
             yen.setdefault(int(r["year"]), {})[r["flow"]] = bn
     both = {y: f["japan_exports"] + f["japan_imports"] for y, f in yen.items() if len(f) == 2}
     assert values["trade_latest_year"] == max(both)
+    # the yen series runs 1995-2025 and peaks in 2014, a year later than the dollar figures
+    assert set(range(1995, 2026)) <= set(both)
+    jpy_peak = max(both, key=both.get)
+    assert (values["jpy_peak_year"], values["jpy_peak_total"]) == (jpy_peak, pytest.approx(both[jpy_peak]))
+    assert values["jpy_peak_year"] == 2014 and values["peak_year"] == 2013
+    assert values["jpy_peak_money"] == f"¥{both[jpy_peak]:,.1f} bn"
     assert values["trade_latest_total"] == pytest.approx(both[max(both)])
     assert values["trade_prewar_total"] == pytest.approx(both[values["trade_prewar_year"]])
     # A year the Ministry has not yet finalised is named as provisional wherever the pages quote it.

@@ -54,9 +54,6 @@ def test_shares_of_source_kinds_do_not_fall_back(kinds, capsys):
     assert numbers["weak_share"] <= sources.FLOOR_WEAK_MAX
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13 targets not met yet: the sources page states the gap; "
-                                       "when they are met this test passes, and strict xfail makes the run fail "
-                                       "until the marker is removed")
 def test_shares_of_source_kinds_meet_the_targets(kinds):
     numbers = sources.summary(kinds)
     assert numbers["strong_share"] >= sources.TARGET_STRONG_MIN

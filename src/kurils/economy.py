@@ -38,7 +38,8 @@ REPORTER_LABELS = {
 }
 REPORTER_MARKERS = {"japan_customs": "o", "jetro": "D", "russia_medt": "s", "unstated": "^", "russia_official": "v"}
 #: Within one reporter, the row from the statistics table itself wins over a report of it (a ministry's
-#: final table over a news story of its preliminary release); a tie that remains raises.
+#: final table over a news story of its preliminary release); within one reporter and kind, a final figure
+#: wins over a provisional one (a row whose note says "provisional"); a tie that remains raises.
 KIND_PREFERENCE = ["statistics", "official", "legal_text", "scholarly", "think_tank", "press", "state_media",
                    "encyclopaedia", "other"]
 FLOW_LABELS = {"japan_exports": "Japan's exports to Russia", "japan_imports": "Japan's imports from Russia"}
@@ -181,14 +182,18 @@ def period_midpoint(year, period: str) -> pd.Timestamp:
 def trade_chart_rows(trade: pd.DataFrame) -> pd.DataFrame:
     """The rows the trade chart draws: calendar and fiscal rows, one per year, flow, currency and period.
 
-    Where several rows compete, the reporter earliest in :data:`REPORTER_PREFERENCE` wins, and within one
+    Where several rows compete, the reporter earliest in :data:`REPORTER_PREFERENCE` wins, within one
     reporter the source kind earliest in :data:`KIND_PREFERENCE` (the statistics table over a report of
-    it); a tie that remains raises, because the choice would then be arbitrary. Adds ``value_bn``
-    (billions of the row's own currency) and ``x`` (the drawing date).
+    it), and within one reporter and kind the final figure over a provisional one (a row whose note says
+    "provisional" loses to one whose note does not: the Ministry of Finance's final 2024 imports over the
+    provisional sum of its monthly file); a tie that remains raises, because the choice would then be
+    arbitrary. Adds ``value_bn`` (billions of the row's own currency) and ``x`` (the drawing date).
     """
     rows = trade[trade["period"].isin(PERIODS_CHARTED)].copy()
     kind_rank = rows["source_kind"].map({k: i for i, k in enumerate(KIND_PREFERENCE)}).fillna(len(KIND_PREFERENCE))
-    rows["rank"] = rows["reporter"].map({r: i for i, r in enumerate(REPORTER_PREFERENCE)}) * 100 + kind_rank
+    provisional = rows["note"].fillna("").str.contains("provisional", case=False).astype(int)
+    rows["rank"] = (rows["reporter"].map({r: i for i, r in enumerate(REPORTER_PREFERENCE)}) * 100 + kind_rank * 2
+                    + provisional)
     key = ["year", "flow", "currency", "period"]
     rows = rows.sort_values(key + ["rank"])
     best = rows.groupby(key, sort=False)["rank"].transform("min")
@@ -255,10 +260,12 @@ def _draw_trade_panel(ax, rows: pd.DataFrame) -> None:
 
 
 def trade_is_provisional(trade: pd.DataFrame, year: int, reporter: str = "japan_customs") -> bool:
-    """Whether the reporter's figure for ``year`` is still provisional: its rows' notes say so (the
-    Ministry of Finance revises a year's figures until its final release in the following November)."""
-    rows = trade[(trade["year"] == year) & (trade["reporter"] == reporter)]
-    return bool(rows["note"].fillna("").str.contains("provisional", case=False).any())
+    """Whether the reporter's calendar-year figure for ``year`` that the chart draws is still provisional:
+    the chosen rows' notes say so (the Ministry of Finance revises a year's figures until its final release
+    in the following November). A provisional row that a final one replaces does not count."""
+    chosen = trade_chart_rows(trade)
+    chosen = chosen[(chosen["year"] == year) & (chosen["reporter"] == reporter) & (chosen["period"] == "calendar")]
+    return bool(chosen["note"].fillna("").str.contains("provisional", case=False).any())
 
 
 def series_gaps(covered, years=None) -> list[tuple[int, int]]:
@@ -275,10 +282,11 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
 
     Both panels span 1995–2025 on one time axis and never mix currencies. One marker shape per
     statistical basis (reporter), one colour per flow; solid lines join consecutive calendar years of one
-    reporter, fiscal years are hollow and unconnected. The years of 1995–2025 in which the book's series
-    (:data:`TRADE_SERIES`) has no sourced figure are shaded in the yen panel (``gid`` ``"gap:<first>-<last>"``),
-    so a missing year shows as a gap, never as an interpolated line. The US-dollar peak and the events in
-    :data:`TRADE_EVENTS` are annotated.
+    reporter, fiscal years are hollow and unconnected. Any year of 1995–2025 in which the book's series
+    (:data:`TRADE_SERIES`) has no sourced figure is shaded in the yen panel (``gid`` ``"gap:<first>-<last>"``)
+    and named in the legend, so a missing year shows as a gap, never as an interpolated line (with the
+    series complete, nothing is shaded). The yen peak (``gid`` ``"jpy-peak:<year>"``), the US-dollar peak
+    and the events in :data:`TRADE_EVENTS` are annotated.
     """
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
@@ -302,9 +310,10 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     ax_jpy.set_ylabel("Yen, billion\n(current prices)")
     ax_usd.set_ylabel("US dollars, billion\n(current prices)")
     ax_jpy.set_title("In yen: the book's series, Japan's Ministry of Finance (calendar years)", loc="left", fontsize=10)
+    gaps = series_gaps(trade_coverage(trade)["covered"])
     ax_usd.set_title("In US dollars: other statistical bases, for comparison", loc="left", fontsize=10)
     ax_usd.set_xlabel("Year (calendar; hollow markers: fiscal year)")
-    for first, last in series_gaps(trade_coverage(trade)["covered"]):
+    for first, last in gaps:
         gid = f"gap:{first}-{last}"
         band = ax_jpy.axvspan(pd.Timestamp(first, 1, 1), pd.Timestamp(last, 12, 31), color=style.MUTED, alpha=0.12,
                               linewidth=0, zorder=0)
@@ -318,6 +327,16 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     for _, e in ev.iterrows():
         _event_line(ax_jpy, e["date"], e["label"], f"event:{e['id']}", ha="right")
         _event_line(ax_usd, e["date"], None, f"event:{e['id']}")
+    jp = jpy_peak(trade)
+    jx = period_midpoint(jp["year"], "calendar")
+    jy = float(rows[(rows["currency"] == "JPY") & (rows["year"] == jp["year"]) & (rows["period"] == "calendar")
+                    & (rows["flow"] == "japan_imports")]["value_bn"].iloc[0])
+    note = ax_jpy.annotate(f"{jp['year']}: ¥{jp['total']:,.0f} bn in all,\nthe high point in yen",
+                           xy=(jx, jy), xytext=(pd.Timestamp(1999, 1, 1), jy * 1.02),
+                           fontsize=8.5, color=style.INK, ha="left", va="center",
+                           arrowprops={"arrowstyle": "->", "color": style.MUTED, "linewidth": 0.8,
+                                       "shrinkA": 2, "shrinkB": 4})
+    note.set_gid(f"jpy-peak:{jp['year']}")
     px = period_midpoint(peak["year"], "calendar")
     note = ax_usd.annotate(f"{peak['year']}: USD {peak['total']:.1f} bn in all,\nthe high point in dollars",
                            xy=(px, peak["imports"]), xytext=(pd.Timestamp(2003, 1, 1), peak["imports"] * 0.93),
@@ -331,8 +350,9 @@ def trade_chart(trade: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     handles += [Line2D([], [], linestyle="none", marker=REPORTER_MARKERS[r], color=style.MUTED, markersize=5.5,
                        label=REPORTER_LABELS[r]) for r in present]
     handles += [Line2D([], [], linestyle="none", marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
-                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years"),
-                Patch(facecolor=style.MUTED, alpha=0.12, label="no yen figure from the Ministry of Finance (a gap)")]
+                       markersize=5.5, label="fiscal year (April–March), not joined to calendar years")]
+    if gaps:
+        handles.append(Patch(facecolor=style.MUTED, alpha=0.12, label="no yen figure from the Ministry of Finance (a gap)"))
     legend_below(fig, handles, ncol=2, handlelength=2.2, columnspacing=1.2)
     return fig
 
@@ -1069,12 +1089,14 @@ def milestone_table(analogy: pd.DataFrame) -> pd.DataFrame:
 
 #: The one reporter chosen for the continuous trade series: Japan's own trade statistics (Ministry of
 #: Finance, 財務省貿易統計), in yen, the currency they are compiled in, by calendar year: the official series
-#: issue 13 names first, read for its final figures in the Ministry's own table. Its years are few (the
-#: store holds the table for 2021–2025 only); every other year of 1995–2025 is a named gap on the page.
+#: issue 13 names first. 2021–2025 come from the Ministry's annual table by country, 1995–2020 are sums of
+#: the twelve months of Japan Customs' monthly Russia files (scripts/customs_trade_years.py). Any year of
+#: 1995–2025 without both flows would be a named gap on the page.
 TRADE_SERIES = {"reporter": "japan_customs", "currency": "JPY", "period": "calendar"}
 #: The second reporter, for cross-checking: Russia's Ministry of Economic Development and Trade as
-#: tabulated by ERINA, US dollars, calendar years (it holds the most years of both flows, 1995–2001, but
-#: shares no year with the book's series).
+#: tabulated by ERINA, US dollars, calendar years (after the book's series it holds the most years of both
+#: flows, 1995–2001; in those years both flows imply the same yen-dollar rate within about 1 %, so it
+#: tracks the Ministry of Finance's figures, as ERINA says).
 TRADE_CROSSCHECK = {"reporter": "russia_medt", "currency": "USD", "period": "calendar"}
 TRADE_YEARS = range(1995, 2026)
 #: Cabinet Office survey on diplomacy: one wave per Japanese fiscal year (a January wave belongs to
@@ -1241,54 +1263,94 @@ def poll_shift(polls: pd.DataFrame, question_id: str, answer_en: str, event_date
 
 
 def implied_rates(trade: pd.DataFrame) -> pd.DataFrame:
-    """Yen per US dollar implied where one year, flow and period has a yen row and a dollar row.
+    """Yen per US dollar implied where the book's yen series and a dollar row give the same year, flow and period.
 
-    Not an exchange rate the book sources: the ratio of two sources' totals for the same flow (JETRO
-    converts the Ministry of Finance's yen figures). One row per year, period and flow; empty when no
-    year holds both currencies.
+    Not an exchange rate the book sources: the ratio of two figures for the same flow. The yen figure is
+    the one the chart draws for the Ministry of Finance (:data:`TRADE_SERIES`'s reporter; for fiscal 2022
+    its fiscal yen row); the dollar figure is the one the chart draws for that year, flow and period among
+    reporters that name their basis (press figures with no named basis are left out). So there is one
+    rate per year, period and flow, and ``usd_reporter`` says whose dollars they are. Empty when no year
+    holds both currencies.
     """
-    rows = trade[trade["period"].isin(PERIODS_CHARTED) & (trade["reporter"] != "unstated")].copy()
-    rows["value_bn"] = in_billions(rows)
-    wide = rows.pivot_table(index=["year", "period", "flow"], columns="currency", values="value_bn", aggfunc="first")
-    if not {"JPY", "USD"} <= set(wide.columns):
-        return pd.DataFrame(columns=["year", "period", "flow", "jpy_bn", "usd_bn", "yen_per_usd"])
-    wide = wide.dropna(subset=["JPY", "USD"]).reset_index()
-    return pd.DataFrame({"year": wide["year"].astype(int), "period": wide["period"], "flow": wide["flow"],
-                         "jpy_bn": wide["JPY"].astype(float), "usd_bn": wide["USD"].astype(float),
-                         "yen_per_usd": (wide["JPY"] / wide["USD"]).astype(float).round(2)})
+    cols = ["year", "period", "flow", "usd_reporter", "jpy_bn", "usd_bn", "yen_per_usd"]
+    rows = trade_chart_rows(trade[trade["reporter"] != "unstated"])
+    yen = rows[(rows["currency"] == "JPY") & (rows["reporter"] == TRADE_SERIES["reporter"])]
+    usd = rows[rows["currency"] == "USD"]
+    both = yen.merge(usd, on=["year", "period", "flow"], suffixes=("_jpy", "_usd"))
+    if both.empty:
+        return pd.DataFrame(columns=cols)
+    both = both.sort_values(["year", "period", "flow"]).reset_index(drop=True)
+    return pd.DataFrame({"year": both["year"].astype(int), "period": both["period"], "flow": both["flow"],
+                         "usd_reporter": both["reporter_usd"], "jpy_bn": both["value_bn_jpy"].astype(float),
+                         "usd_bn": both["value_bn_usd"].astype(float),
+                         "yen_per_usd": (both["value_bn_jpy"] / both["value_bn_usd"]).astype(float).round(2)})
 
 
-def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports") -> pd.DataFrame:
-    """What splicing the Ministry of Finance's dollar and yen years into one dollar series would show.
+def series_totals(trade: pd.DataFrame, series: dict | None = None) -> pd.Series:
+    """Total trade (exports + imports, billions of the series' currency) by year, for the years in which
+    one reporter, currency and period (default :data:`TRADE_SERIES`) gives both flows, as the chart draws them."""
+    series = series or TRADE_SERIES
+    rows = trade_chart_rows(trade)
+    for col, val in series.items():
+        rows = rows[rows[col] == val]
+    wide = rows.pivot_table(index="year", columns="flow", values="value_bn", aggfunc="first")
+    wide = wide.dropna(subset=[f for f in FLOW_LABELS if f in wide.columns])
+    if set(FLOW_LABELS) - set(wide.columns):
+        return pd.Series(dtype=float, name="total")
+    total = (wide["japan_exports"] + wide["japan_imports"]).astype(float)
+    total.index = total.index.astype(int)
+    return total.rename("total")
 
-    Calendar years with both flows from Japan's Ministry of Finance (``japan_customs``), in whichever
-    currency the source gives; yen years are divided by the one rate :func:`implied_rates` finds for
-    ``rate_from`` (``"japan_imports"`` or ``"japan_exports"``). A demonstration of why the book does
-    **not** do this: the data hold that implied rate for one fiscal year only, and the two flows imply
-    different rates. Raises ValueError when no implied rate exists for ``rate_from``.
+
+def jpy_peak(trade: pd.DataFrame) -> dict:
+    """The year of the book's yen series (:data:`TRADE_SERIES`) with the highest total trade, its total and
+    the total of the year before (yen billions)."""
+    totals = series_totals(trade)
+    if totals.empty:
+        raise ValueError("the book's yen series has no year with both flows")
+    year = int(totals.idxmax())
+    return {"year": year, "total": float(totals[year]),
+            "prev_year": year - 1, "prev_total": float(totals.get(year - 1, float("nan")))}
+
+
+def spliced_totals(trade: pd.DataFrame, rate_from: str = "japan_imports", *, all_years: bool = False) -> pd.DataFrame:
+    """What converting the book's yen series into dollars would show, each year at its own implied rate.
+
+    For every calendar year of :data:`TRADE_SERIES` (Ministry of Finance, yen), the yen total divided by
+    that year's rate from :func:`implied_rates` for ``rate_from`` (``"japan_imports"`` or
+    ``"japan_exports"``), beside the dollar total the chart draws for the same year (the same reporter as
+    the rate, both flows). Years without a calendar rate for that flow stay unconverted (the data hold no
+    exchange rate). A demonstration of why the book does **not** convert: where the dollar figures come
+    from another reporter the two flows imply different rates, and the converted series, and even its
+    peak year, depend on which flow's rate is used. Only the converted years are returned unless
+    ``all_years`` (then every year of the series, unconverted ones empty). Raises ValueError when
+    ``rate_from`` has no rate.
     """
     rates = implied_rates(trade)
-    pick_rate = rates[rates["flow"] == rate_from]
-    if len(pick_rate) != 1:
-        raise ValueError(f"{len(pick_rate)} implied rates for {rate_from!r} (need exactly one): "
-                         f"flows with a rate: {sorted(set(rates['flow']))}")
-    rate = float(pick_rate["yen_per_usd"].iloc[0])
-    label = f"{pick_rate['period'].iloc[0]} {int(pick_rate['year'].iloc[0])}"
-    rows = trade_chart_rows(trade)
-    rows = rows[(rows["reporter"] == "japan_customs") & (rows["period"] == "calendar")]
-    wide = rows.pivot_table(index=["year", "currency"], columns="flow", values="value_bn", aggfunc="first").dropna()
-    wide = wide.reset_index().sort_values("year")
-    total = (wide["japan_exports"] + wide["japan_imports"]).astype(float)
-    converted = [t / rate if c == "JPY" else t for t, c in zip(total, wide["currency"])]
-    flow_word = rate_from.split("_")[-1]
-    out = pd.DataFrame({
-        "Year": wide["year"].astype(int).to_list(),
-        "As reported": [f"{c} {t:,.1f} bn" for c, t in zip(wide["currency"], total)],
-        "USD bn": [round(v, 2) for v in converted],
-        "Yen per USD used": ["–" if c == "USD" else f"{rate:.1f} ({flow_word}, {label})" for c in wide["currency"]],
-    })
-    out["Change, %"] = (pd.Series(converted).pct_change() * 100).round(1).to_list()
-    return out.reset_index(drop=True)
+    rates = rates[(rates["flow"] == rate_from) & (rates["period"] == "calendar")].set_index("year")
+    if rates.empty:
+        flows = sorted(set(implied_rates(trade)["flow"]))
+        raise ValueError(f"no implied rates for {rate_from!r} in calendar years; flows with a rate: {flows}")
+    totals = series_totals(trade)
+    reported = {}
+    for reporter in set(rates["usd_reporter"]):
+        usd = series_totals(trade[trade["reporter"] != "unstated"],
+                            {"reporter": reporter, "currency": "USD", "period": "calendar"})
+        reported |= {int(y): v for y, v in usd.items() if y in rates.index and rates.at[y, "usd_reporter"] == reporter}
+    out = []
+    for year, yen in totals.items():
+        rate = float(rates.at[year, "yen_per_usd"]) if year in rates.index else float("nan")
+        converted = yen / rate if rate == rate else float("nan")
+        rep = reported.get(int(year), float("nan"))
+        out.append({"Year": int(year), "Yen bn": round(yen, 1),
+                    "Yen per USD used": rate,
+                    "Dollars from": REPORTER_LABELS[rates.at[year, "usd_reporter"]] if year in rates.index else "–",
+                    "USD bn, converted": round(converted, 2), "USD bn, as reported": round(rep, 2),
+                    "Converted vs reported, %": round(100 * (converted / rep - 1), 1) if rep == rep else float("nan")})
+    table = pd.DataFrame.from_records(out)
+    if not all_years:
+        table = table.dropna(subset=["Yen per USD used"]).reset_index(drop=True)
+    return table
 
 
 def energy_series(energy: pd.DataFrame, commodity: str = "lng") -> pd.DataFrame:
@@ -1322,16 +1384,26 @@ def exercise_numbers(tables: dict[str, pd.DataFrame]) -> dict:
         out[f"shift_{key}_before"], out[f"shift_{key}_after"] = s["before"], s["after"]
         out[f"shift_{key}_ratio"] = s["ratio"]
         out[f"shift_{key}_years"] = f"{s['before_date'].year} and {s['after_date'].year}"
-    rates = implied_rates(tables["trade"]).set_index("flow")
-    imp, exp = float(rates.at["japan_imports", "yen_per_usd"]), float(rates.at["japan_exports", "yen_per_usd"])
-    out |= {"fx_imports": imp, "fx_exports": exp, "fx_gap_pct": 100 * abs(exp - imp) / min(exp, imp),
-            "fx_year": f"fiscal {int(rates['year'].iloc[0])}", "fx_n_rates": len(rates)}
+    trade = tables["trade"]
+    rates = implied_rates(trade)
+    cal = rates[rates["period"] == "calendar"].pivot(index="year", columns="flow", values="yen_per_usd").dropna()
+    gap = (cal.max(axis=1) / cal.min(axis=1) - 1) * 100
+    reporter = rates[rates["period"] == "calendar"].drop_duplicates("year").set_index("year")["usd_reporter"]
+    out["fx_n_years"] = len(cal)
+    out["fx_years"] = year_ranges(cal.index)
+    medt = gap[reporter.reindex(gap.index) == TRADE_CROSSCHECK["reporter"]]
+    out["fx_xcheck_gap_max"] = float(medt.max())
+    worst = int(gap.idxmax())
+    out["fx_gap_year"], out["fx_gap_pct"] = worst, float(gap[worst])
+    out["fx_gap_basis"] = REPORTER_LABELS[reporter[worst]]
+    out["fx_imports"] = float(cal.at[worst, "japan_imports"])
+    out["fx_exports"] = float(cal.at[worst, "japan_exports"])
     for flow in ("japan_imports", "japan_exports"):
-        sp = spliced_totals(tables["trade"], rate_from=flow).set_index("Year")
-        first_yen = min(y for y, used in sp["Yen per USD used"].items() if used != "–")
-        out[f"fx_growth_{flow.split('_')[1]}"] = float(sp.at[first_yen, "Change, %"])
-        out["fx_first_yen_year"] = first_yen
-        out["fx_prev_usd_year"] = max(y for y in sp.index if y < first_yen)
+        sp = spliced_totals(trade, rate_from=flow).set_index("Year")
+        word = flow.split("_")[1]
+        out[f"fx_peak_{word}"] = int(sp["USD bn, converted"].idxmax())
+        out[f"fx_peak_usd_{word}"] = float(sp["USD bn, converted"].max())
+        out[f"fx_gap_usd_{word}"] = float(sp.at[worst, "USD bn, converted"])
     return out
 
 
@@ -1376,7 +1448,11 @@ def trade_numbers(trade: pd.DataFrame, analogy: pd.DataFrame) -> dict:
         out[f"usd_total_{y}"] = (pick(trade, "value", year=y, flow="japan_exports", **usd)
                                  + pick(trade, "value", year=y, flow="japan_imports", **usd))
     jpy = trade[trade["currency"] == "JPY"].assign(value_bn=lambda f: in_billions(f))
-    mof = jpy[(jpy["reporter"] == "japan_customs") & (jpy["period"] == "calendar") & (jpy["source_kind"] == "statistics")]
+    # the book's series as the chart draws it: the Ministry's statistics, its final figure where a
+    # provisional one is also held (2024 imports)
+    mof = trade_chart_rows(trade)
+    for col, val in TRADE_SERIES.items():
+        mof = mof[mof[col] == val]
     out["imp_2021_mof"] = pick(mof, "value_bn", year=2021, flow="japan_imports")
     out["imp_2021_prelim"] = pick(jpy, "value_bn", year=2021, flow="japan_imports", reporter="japan_customs",
                                   source_kind="press")
@@ -1387,6 +1463,21 @@ def trade_numbers(trade: pd.DataFrame, analogy: pd.DataFrame) -> dict:
         out[f"imp_{y}"] = pick(mof, "value_bn", year=y, flow="japan_imports")
         out[f"exp_{y}"] = pick(mof, "value_bn", year=y, flow="japan_exports")
     out["mof_last_year"] = int(mof["year"].max())
+    out["mof_first_year"] = int(mof["year"].min())
+    stats = jpy[(jpy["reporter"] == "japan_customs") & (jpy["period"] == "calendar") & (jpy["source_kind"] == "statistics")]
+    out["imp_2024_provisional"] = pick(stats, "value_bn", year=2024, flow="japan_imports", note="~Provisional")
+    out["imp_2024_revision_pct"] = 100 * (out["imp_2024"] / out["imp_2024_provisional"] - 1)
+    jp = jpy_peak(trade)
+    out["jpy_peak_year"], out["jpy_peak_total"] = jp["year"], jp["total"]
+    out["jpy_peak_prev_year"], out["jpy_peak_prev_total"] = jp["prev_year"], jp["prev_total"]
+    totals = series_totals(trade)
+    out["jpy_total_2001"], out["jpy_total_2008"], out["jpy_total_2009"] = (float(totals[y]) for y in (2001, 2008, 2009))
+    out["jpy_total_2021"], out["jpy_total_2022"] = float(totals[2021]), float(totals[2022])
+    out["jpy_total_2016"], out["jpy_total_2020"] = float(totals[2016]), float(totals[2020])
+    after = totals[totals.index > jp["year"]]
+    out["jpy_after_peak_max_year"], out["jpy_after_peak_max"] = int(after.idxmax()), float(after.max())
+    out["jpy_peak_to_latest_pct"] = 100 * (1 - float(totals.iloc[-1]) / jp["total"])
+    out["jpy_latest_year"] = int(totals.index[-1])
     ru = trade[(trade["reporter"] == "russia_official") & (trade["year"] == 2013)]
     out["ru_2013_imp"] = pick(ru, "value", flow="japan_imports")
     out["ru_2013_exp"] = pick(ru, "value", flow="japan_exports")

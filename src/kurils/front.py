@@ -488,6 +488,10 @@ def key_numbers(t: dict[str, pd.DataFrame] | None = None) -> dict:
     v["trade_prewar_year"], v["trade_prewar_total"] = int(before["year"]), float(before["total"])
     v["trade_fall_pct"] = 100 * (1 - latest["total"] / before["total"])
     v["peak_money"] = money(peak["total"], "USD")
+    # the high point in Japan's own yen statistics (one reporter, 1995-2025), which differs from the dollar one
+    jp = economy.jpy_peak(trade)
+    v["jpy_peak_year"], v["jpy_peak_total"] = jp["year"], jp["total"]
+    v["jpy_peak_money"] = money(jp["total"], "JPY")
     v["trade_latest_money"] = money(latest["total"], latest["currency"]) + (
         " (provisional)" if economy.trade_is_provisional(trade, int(latest["year"])) else "")
     v["trade_prewar_money"] = money(before["total"], before["currency"])
