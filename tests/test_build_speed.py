@@ -152,3 +152,20 @@ def test_a_page_failing_in_a_reading_process_shows_its_cause(capsys):
     assert "ValueError: the cell's own error" in capsys.readouterr().err
     assert jb["_build_sphinx"]("src", "out", _build=lambda *a, **k: None) is None
     assert capsys.readouterr().err == ""
+
+
+def test_the_api_page_notes_its_builder_before_pages_are_read():
+    """The note that makes the PDF build re-read the API page (its printed form is one line) is made in
+    the main process, before reading: made while reading, it stayed in a reading process, and the PDF
+    printed the site's whole reference (45 pages)."""
+    from types import SimpleNamespace
+
+    from kurils import readers_ext
+
+    env = SimpleNamespace(found_docs={"book/api", "book/intro"})
+    html, pdf = (SimpleNamespace(builder=SimpleNamespace(name=name)) for name in ("html", "simplepdf"))
+    readers_ext._note_api_builder(html, env, ["book/intro"])
+    assert not hasattr(env, "kurils_api_builder")
+    readers_ext._note_api_builder(html, env, ["book/api", "book/intro"])
+    assert readers_ext._api_outdated(pdf, env, set(), set(), set()) == ["book/api"]
+    assert readers_ext._api_outdated(html, env, set(), set(), set()) == []
