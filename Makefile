@@ -19,7 +19,8 @@ export SOURCE_DATE_EPOCH ?= 1767225600
 export PYTHONHASHSEED := 0
 export MPLBACKEND := Agg
 JB_FLAGS := -W -n --keep-going
-# `jupyter-book` without an import no book build uses (about 1.2 s of every build; see scripts/jb.py).
+# `jupyter-book` without an import no book build uses (about 1.2 s of every build), reading pages (and
+# executing their notebooks) in parallel, a process a core (KURILS_BUILD_JOBS=1 reads serially; see scripts/jb.py).
 JUPYTER_BOOK := $(BIN)/python scripts/jb.py
 
 .PHONY: book test venv clean pdf lock bench bib sysdeps sysdeps-pdf fonts lab

@@ -89,14 +89,22 @@ def _start_offline_build(config) -> BackgroundBuild:
     return build
 
 
+def _uses(item, names: set[str]) -> bool:
+    return bool(names & set(getattr(item, "fixturenames", ())))
+
+
 @pytest.hookimpl(trylast=True)  # after -m/-k deselection: start only when such a test will run
 def pytest_collection_modifyitems(session, config, items):
-    offline = [item for item in items if OFFLINE_FIXTURES & set(getattr(item, "fixturenames", ()))]
-    if not offline or config.option.collectonly:
+    """Tests that read a background job's result run last, so the job works while the others run: the
+    browser's page checks, then the offline-build and PDF tests."""
+    if config.option.collectonly:
         return
-    others = [item for item in items if item not in offline]
-    items[:] = others + offline
-    _start_offline_build(config)
+    offline = [item for item in items if _uses(item, OFFLINE_FIXTURES)]
+    visiting = [item for item in items if _uses(item, {"visits"}) and not _uses(item, OFFLINE_FIXTURES)]
+    later = {id(item) for item in offline + visiting}
+    items[:] = [item for item in items if id(item) not in later] + visiting + offline
+    if offline:
+        _start_offline_build(config)
 
 
 def islands_chain_for(config):
@@ -123,6 +131,18 @@ def pytest_collection_finish(session):
         return
     if any(FIXTURES & set(getattr(item, "fixturenames", ())) for item in session.items):
         islands_chain_for(session.config)
+    _start_browser_visits(session)
+
+
+def _start_browser_visits(session) -> None:
+    """The browser visits every page the selected tests check (test_browser.BackgroundVisits) start now,
+    in background threads, when the site is built and Chromium is there (else the tests say why)."""
+    visiting = [item for item in session.items if _uses(item, {"visits"})]
+    if not visiting or not (SITE / "index.html").is_file():
+        return
+    module = visiting[0].module
+    if Path(module.CHROMIUM).exists():
+        session.config._kurils_visits = module.BackgroundVisits(module.visited_paths(session.items))
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -138,6 +158,9 @@ def pytest_sessionfinish(session, exitstatus):
     build = getattr(session.config, "_kurils_offline", None)
     if build is not None and not handed(build, ENV_VAR):
         build.stop()
+    visits = getattr(session.config, "_kurils_visits", None)
+    if visits is not None:
+        visits.close()
 
 
 @pytest.fixture(scope="session")

@@ -184,46 +184,84 @@ def _visit_page(browser, server, path: str) -> dict:
     return {"desktop": desktop, "phone": phone}
 
 
+class BackgroundVisits:
+    """Every page this run's tests check, visited once, in background threads: conftest starts the
+    visits when collection ends, so the two Chromiums work while the main thread runs the other tests
+    (the page checks come last and read the records). Largest pages first, shared out to the workers as
+    they free up; the site is served from a server of its own."""
+
+    def __init__(self, paths) -> None:
+        import queue
+
+        handler = functools.partial(_QuietHandler, directory=str(SITE))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.server = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.todo: queue.Queue[str] = queue.Queue()
+        for path in sorted(paths, key=lambda p: -(SITE / p).stat().st_size):
+            self.todo.put(path)
+        self.results: dict[str, dict | BaseException] = {}
+        self.threads = [threading.Thread(target=self._work, daemon=True) for _ in range(WORKERS)]
+        for t in self.threads:
+            t.start()
+
+    def _work(self) -> None:
+        import queue
+
+        from playwright.sync_api import sync_playwright
+
+        try:
+            with sync_playwright() as p:
+                b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+                try:
+                    while True:
+                        try:
+                            path = self.todo.get_nowait()
+                        except queue.Empty:
+                            return
+                        try:
+                            self.results[path] = _visit_page(b, self.server, path)
+                        except Exception as exc:  # reported by that page's tests
+                            self.results[path] = exc
+                finally:
+                    b.close()
+        except Exception as exc:  # Chromium did not start: every page still waiting reports it
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self.results[self.todo.get_nowait()] = exc
+
+    def wait(self) -> dict[str, dict | BaseException]:
+        for t in self.threads:
+            t.join()
+        return self.results
+
+    def close(self) -> None:
+        """At the session's end (also an interrupted one): no new page is started; the server stops."""
+        import queue
+
+        with contextlib.suppress(queue.Empty):
+            while True:
+                self.todo.get_nowait()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def visited_paths(items) -> set[str]:
+    """The pages the selected tests check (every page when they are not parametrised by page)."""
+    params = [getattr(getattr(item, "callspec", None), "params", {}) for item in items
+              if "visits" in getattr(item, "fixturenames", ())]
+    return {p["path"] for p in params if "path" in p} or set(PAGES)
+
+
 @pytest.fixture(scope="module")
-def visits(server, request) -> dict[str, dict | BaseException]:
-    """Every page this run's tests check, visited once (largest first, shared out to the workers as they
-    free up)."""
-    import queue
-
-    from playwright.sync_api import sync_playwright
-
+def visits(request) -> dict[str, dict | BaseException]:
+    """The records of the background visits (started now if conftest did not start them)."""
     if not Path(CHROMIUM).exists():
         pytest.fail("Debian's chromium is required: run `make sysdeps` (installs it as root, else prints the command)")
-    todo: queue.Queue[str] = queue.Queue()
-    params = [getattr(getattr(item, "callspec", None), "params", {}) for item in request.session.items
-              if "visits" in getattr(item, "fixturenames", ())]
-    wanted = {p["path"] for p in params if "path" in p} or set(PAGES)
-    for path in sorted(wanted, key=lambda p: -(SITE / p).stat().st_size):
-        todo.put(path)
-    results: dict[str, dict | BaseException] = {}
-
-    def work() -> None:
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            try:
-                while True:
-                    try:
-                        path = todo.get_nowait()
-                    except queue.Empty:
-                        return
-                    try:
-                        results[path] = _visit_page(b, server, path)
-                    except Exception as exc:  # reported by that page's tests
-                        results[path] = exc
-            finally:
-                b.close()
-
-    threads = [threading.Thread(target=work, daemon=True) for _ in range(WORKERS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return results
+    background = getattr(request.config, "_kurils_visits", None)
+    if background is None:
+        background = request.config._kurils_visits = BackgroundVisits(visited_paths(request.session.items))
+    return background.wait()
 
 
 def _record(visits, path: str, viewport: str) -> dict:

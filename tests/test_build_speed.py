@@ -92,3 +92,80 @@ def test_no_schema_a_build_validates_uses_the_skipped_iri_formats():
             checked += 1
             assert not re.search(r'"format"\s*:\s*"iri', text), schema
     assert checked >= 10
+
+
+def _jb_namespace() -> dict:
+    import runpy
+
+    return runpy.run_path(str(ROOT / "scripts" / "jb.py"), run_name="jb")
+
+
+def test_build_jobs_default_to_a_core_each_and_follow_the_setting(monkeypatch):
+    import os
+
+    jb = _jb_namespace()
+    monkeypatch.delenv("KURILS_BUILD_JOBS", raising=False)
+    assert jb["build_jobs"]() == max(1, min(os.cpu_count() or 1, 4))
+    monkeypatch.setenv("KURILS_BUILD_JOBS", "1")
+    assert jb["build_jobs"]() == 1
+    monkeypatch.setenv("KURILS_BUILD_JOBS", "3")
+    assert jb["build_jobs"]() == 3
+
+
+def test_make_book_reads_pages_in_parallel(tmp_path):
+    """Sphinx as `make book` creates it (the real _config.yml and extensions, two jobs) allows parallel
+    reading and writing, so no extension sends it back to a serial read (a warning, a failure under -W);
+    and the execution cache's database exists before any page is read."""
+    import os
+
+    code = ("import runpy, sys\nimport sphinx.application as sa\n"
+            "def report(self, *args, **kwargs):\n"
+            "    print('PARALLEL', self.parallel, self.is_parallel_allowed('read'), self.is_parallel_allowed('write'))\n"
+            "    raise SystemExit(0)\n"
+            "sa.Sphinx.build = report\n"
+            f"sys.argv = ['jupyter-book', 'build', '.', '--path-output', {str(tmp_path)!r}, '--builder', 'html', '-W']\n"
+            "runpy.run_path('scripts/jb.py', run_name='__main__')\n")
+    env = {**os.environ, "KURILS_BUILD_JOBS": "2"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, cwd=ROOT, env=env)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    assert "PARALLEL 2 True True" in done.stdout, done.stdout[-3000:]
+    assert "serial" not in done.stderr, done.stderr[-3000:]
+    assert (tmp_path / "_build" / ".jupyter_cache" / "global.db").is_file()
+
+
+def test_a_page_failing_in_a_reading_process_shows_its_cause(capsys):
+    """Sphinx reports a worker's failure by its first line only; jb.py prints the worker's traceback,
+    which holds the failing cell's error."""
+    from sphinx.errors import SphinxParallelError
+
+    jb = _jb_namespace()
+    worker_traceback = "Traceback (most recent call last):\n  ...\nValueError: the cell's own error\n"
+    failure = SphinxParallelError("myst_nb.core.execute.base.ExecutionError: book/islands.md", worker_traceback)
+    seen = {}
+
+    def failing_build(*args, **kwargs):
+        seen.update(kwargs)
+        return failure
+
+    assert jb["_build_sphinx"]("src", "out", _build=failing_build) is failure
+    assert seen["jobs"] == jb["build_jobs"]()
+    assert "ValueError: the cell's own error" in capsys.readouterr().err
+    assert jb["_build_sphinx"]("src", "out", _build=lambda *a, **k: None) is None
+    assert capsys.readouterr().err == ""
+
+
+def test_the_api_page_notes_its_builder_before_pages_are_read():
+    """The note that makes the PDF build re-read the API page (its printed form is one line) is made in
+    the main process, before reading: made while reading, it stayed in a reading process, and the PDF
+    printed the site's whole reference (45 pages)."""
+    from types import SimpleNamespace
+
+    from kurils import readers_ext
+
+    env = SimpleNamespace(found_docs={"book/api", "book/intro"})
+    html, pdf = (SimpleNamespace(builder=SimpleNamespace(name=name)) for name in ("html", "simplepdf"))
+    readers_ext._note_api_builder(html, env, ["book/intro"])
+    assert not hasattr(env, "kurils_api_builder")
+    readers_ext._note_api_builder(html, env, ["book/api", "book/intro"])
+    assert readers_ext._api_outdated(pdf, env, set(), set(), set()) == ["book/api"]
+    assert readers_ext._api_outdated(html, env, set(), set(), set()) == []

@@ -173,12 +173,19 @@ def _on_source_read(app: Sphinx, docname: str, source: list[str]) -> None:
     for module in public_modules():
         blocks.append(f"## `{module}`\n\n```{{eval-rst}}\n.. automodule:: {module}\n   :members:\n"
                       f"   :member-order: bysource\n```\n")
-    app.env.kurils_api_builder = app.builder.name  # the page's content depends on the builder (below)
     if app.builder.name == "simplepdf":
         # the reference is for the site, with [source] links; the printed book says where to find it
         source[0] = source[0].replace(API_PLACEHOLDER, "The reference itself is on the book's website.\n")
         return
     source[0] = source[0].replace(API_PLACEHOLDER, "\n".join(blocks))
+
+
+def _note_api_builder(app: Sphinx, env, docnames: list[str]) -> None:
+    """env-before-read-docs: record which builder reads the API page, whose content depends on it. This
+    runs in the main process: a note made while reading would stay in the reading process when pages
+    are read in parallel, and the PDF build would print the site's whole reference."""
+    if "book/api" in docnames:
+        env.kurils_api_builder = app.builder.name
 
 
 def _api_outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
@@ -192,6 +199,7 @@ def setup(app: Sphinx) -> dict:
     """Register the extension's event handlers with Sphinx."""
     app.connect("source-read", _on_source_read)
     app.connect("env-get-outdated", _api_outdated)
+    app.connect("env-before-read-docs", _note_api_builder)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("build-finished", _on_build_finished)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
