@@ -91,3 +91,46 @@ def test_an_invalid_package_is_reported_once_not_per_table(data_copy):
 def test_load_of_an_unknown_table_names_the_known_ones(data_copy):
     with pytest.raises(KeyError, match="islands"):
         data.load("no_such_table", data_copy)
+
+
+def test_a_table_loaded_again_is_a_fresh_copy(data_copy):
+    first = data.load("islands", data_copy)
+    first.loc[0, "id"] = "changed"
+    assert data.load("islands", data_copy).loc[0, "id"] != "changed"
+
+
+def test_an_edit_that_keeps_size_and_time_is_seen(data_copy):
+    """Validated tables are remembered by their files' content: an edit is seen even when the file keeps
+    its size and modification time (two writes within the clock's resolution)."""
+    path = data_copy / "islands.csv"
+    stat = path.stat()
+    data.load("islands", data_copy)
+    text = path.read_text(encoding="utf-8")
+    etorofu = text.splitlines()[2]  # line 3 of the file
+    lat = etorofu.split(",")[6]
+    assert text.count(etorofu) == 1 and lat.replace(".", "").isdigit(), etorofu
+    path.write_text(text.replace(etorofu, etorofu.replace(f",{lat},", "," + "x" * len(lat) + ",", 1)), encoding="utf-8")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
+    with pytest.raises(DataValidationError) as info:
+        data.load("islands", data_copy)
+    assert 'data/islands.csv, line 3, column "lat"' in str(info.value)
+
+
+def test_an_edit_to_a_referenced_table_is_seen(data_copy):
+    """A table is validated again when a table its foreign keys point to changes (island_facts rows
+    name islands by id)."""
+    facts = data.load("island_facts", data_copy)
+    referenced = facts["island_id"].dropna().iloc[0]
+    path = data_copy / "islands.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    ids = rows[0].index("id")
+    for row in rows[1:]:
+        if row[ids] == referenced:
+            row[ids] = referenced + "_renamed"
+    with path.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    with pytest.raises(DataValidationError) as info:
+        data.load("island_facts", data_copy)
+    assert "data/island_facts.csv" in str(info.value)
