@@ -27,6 +27,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+started=$SECONDS
 "$py" tests/islands_chain.py start "$work/islands"
 export KURILS_ISLANDS_CHAIN="$work/islands"
 
@@ -41,4 +42,5 @@ else
   make --no-print-directory book
 fi
 
+echo "scripts/test.sh: the book built in $((SECONDS - started)) s; the tests start"
 "$py" -m pytest --durations=25 "$@"
