@@ -96,8 +96,11 @@ def test_no_schema_a_build_validates_uses_the_skipped_iri_formats():
 
 def _jb_namespace() -> dict:
     import runpy
+    import warnings
 
-    return runpy.run_path(str(ROOT / "scripts" / "jb.py"), run_name="jb")
+    with warnings.catch_warnings():  # Jupyter Book's command line uses a class Click deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return runpy.run_path(str(ROOT / "scripts" / "jb.py"), run_name="jb")
 
 
 def test_build_jobs_default_to_a_core_each_and_follow_the_setting(monkeypatch):
@@ -169,3 +172,36 @@ def test_the_api_page_notes_its_builder_before_pages_are_read():
     readers_ext._note_api_builder(html, env, ["book/api", "book/intro"])
     assert readers_ext._api_outdated(pdf, env, set(), set(), set()) == ["book/api"]
     assert readers_ext._api_outdated(html, env, set(), set(), set()) == []
+
+
+def test_a_build_that_read_no_page_keeps_the_downloads(tmp_path):
+    """The downloads (data files, zip, chapter notebooks) are written again only when a page was read or
+    removed, or data/ or src/kurils/ changed since they were written; else the build keeps them."""
+    from types import SimpleNamespace
+
+    from kurils import readers_ext
+
+    out = tmp_path / "html"
+    out.mkdir()
+    app = SimpleNamespace(builder=SimpleNamespace(name="html"), outdir=str(out), confdir=str(ROOT), srcdir=str(ROOT),
+                          env=SimpleNamespace(found_docs=set(), titles={}),
+                          config=SimpleNamespace(kurils_inputs_hash="first"), extensions={"kurils.sphinx_ext": None})
+    islands = out / "data" / "islands.csv"
+
+    def build(**state):
+        vars(app).update(state)
+        readers_ext._on_build_finished(app, None)
+
+    build()  # no stamp yet: published
+    assert islands.is_file() and (tmp_path / readers_ext.PUBLISHED_STAMP).read_text().strip() == "first"
+    islands.unlink()
+    build()  # nothing changed: kept as it was (the deleted file shows nothing was written)
+    assert not islands.exists()
+    build(_kurils_pages_changed=True)  # a page was read
+    assert islands.is_file()
+    islands.unlink()
+    build(_kurils_pages_changed=False, config=SimpleNamespace(kurils_inputs_hash="second"))  # data/ changed
+    assert islands.is_file()
+    islands.unlink()
+    build(extensions={})  # without kurils.sphinx_ext nothing says whether pages were read: always written
+    assert islands.is_file()
