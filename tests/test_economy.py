@@ -752,6 +752,18 @@ def test_2024_imports_final_figure_wins_over_the_provisional_monthly_sum(t, numb
     assert again["value"].astype(float).tolist() == [860886.9] and economy.trade_is_provisional(only_prov, 2024)
 
 
+def test_the_prose_says_whether_the_last_year_is_provisional_from_the_data(t, numbers):
+    """2025's figures are provisional in the data, and the page says so through glue; once the rows'
+    notes no longer say it (the final release), the page says "final"."""
+    assert numbers["mof_last_year"] == 2025
+    assert numbers["mof_2025_status"] == numbers["mof_last_year_status"] == "provisional"
+    trade = t["trade"].copy()
+    rows = (trade["year"] == 2025) & (trade["reporter"] == "japan_customs")
+    trade.loc[rows, "note"] = trade.loc[rows, "note"].str.replace("rovisional", "ublished", regex=False)
+    final = economy.key_numbers({**t, "trade": trade})
+    assert final["mof_2025_status"] == final["mof_last_year_status"] == "final"
+
+
 def test_customs_script_sums_twelve_published_months_in_thousand_yen(tmp_path):
     """scripts/customs_trade_years.py: column 1 in thousand yen, only years with all twelve months."""
     import importlib.util

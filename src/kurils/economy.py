@@ -1463,6 +1463,10 @@ def trade_numbers(trade: pd.DataFrame, analogy: pd.DataFrame) -> dict:
         out[f"imp_{y}"] = pick(mof, "value_bn", year=y, flow="japan_imports")
         out[f"exp_{y}"] = pick(mof, "value_bn", year=y, flow="japan_exports")
     out["mof_last_year"] = int(mof["year"].max())
+    # "provisional" or "final", as the chosen rows' notes say: the prose follows the data when the
+    # Ministry's final figures for the last year replace the provisional ones
+    out["mof_last_year_status"] = "provisional" if trade_is_provisional(trade, out["mof_last_year"]) else "final"
+    out["mof_2025_status"] = "provisional" if trade_is_provisional(trade, 2025) else "final"
     out["mof_first_year"] = int(mof["year"].min())
     stats = jpy[(jpy["reporter"] == "japan_customs") & (jpy["period"] == "calendar") & (jpy["source_kind"] == "statistics")]
     out["imp_2024_provisional"] = pick(stats, "value_bn", year=2024, flow="japan_imports", note="~Provisional")
