@@ -764,6 +764,14 @@ def test_the_prose_says_whether_the_last_year_is_provisional_from_the_data(t, nu
     assert final["mof_2025_status"] == final["mof_last_year_status"] == "final"
 
 
+def test_energy_shares_computed_twice_keep_their_mark(t):
+    """A frame that already holds the computed shares passes through unchanged, so a function handed it
+    still knows which shares the book computed."""
+    once = economy.energy_with_shares(t["energy"])
+    assert once["share_computed"].any()
+    pd.testing.assert_frame_equal(economy.energy_with_shares(once), once)
+
+
 def test_customs_script_sums_twelve_published_months_in_thousand_yen(tmp_path):
     """scripts/customs_trade_years.py: column 1 in thousand yen, only years with all twelve months."""
     import importlib.util

@@ -191,7 +191,7 @@ def trade_chart_rows(trade: pd.DataFrame) -> pd.DataFrame:
     """
     rows = trade[trade["period"].isin(PERIODS_CHARTED)].copy()
     kind_rank = rows["source_kind"].map({k: i for i, k in enumerate(KIND_PREFERENCE)}).fillna(len(KIND_PREFERENCE))
-    provisional = rows["note"].fillna("").str.contains("provisional", case=False).astype(int)
+    provisional = _provisional(rows).astype(int)
     rows["rank"] = (rows["reporter"].map({r: i for i, r in enumerate(REPORTER_PREFERENCE)}) * 100 + kind_rank * 2
                     + provisional)
     key = ["year", "flow", "currency", "period"]
@@ -265,7 +265,12 @@ def trade_is_provisional(trade: pd.DataFrame, year: int, reporter: str = "japan_
     in the following November). A provisional row that a final one replaces does not count."""
     chosen = trade_chart_rows(trade)
     chosen = chosen[(chosen["year"] == year) & (chosen["reporter"] == reporter) & (chosen["period"] == "calendar")]
-    return bool(chosen["note"].fillna("").str.contains("provisional", case=False).any())
+    return bool(_provisional(chosen).any())
+
+
+def _provisional(rows: pd.DataFrame) -> pd.Series:
+    """Rows whose note says the figure is provisional."""
+    return rows["note"].fillna("").str.contains("provisional", case=False)
 
 
 def series_gaps(covered, years=None) -> list[tuple[int, int]]:
@@ -388,9 +393,13 @@ def energy_with_shares(energy: pd.DataFrame) -> pd.DataFrame:
 
     Where a row gives Russia's volume and Japan's total volume from the same table (``total_volume``) and
     no ``share_pct``, the share is computed here, ``100 * volume / total_volume``, never stored in the CSV.
-    ``share_computed`` marks those rows. Rows that state a share keep it as their source gives it.
+    ``share_computed`` marks those rows. Rows that state a share keep it as their source gives it. A frame
+    that already went through this function is returned as it is (a second pass would see the computed
+    shares as stated ones).
     """
     out = energy.copy()
+    if "share_computed" in out:
+        return out
     total = out["total_volume"].astype(float) if "total_volume" in out else pd.Series(float("nan"), index=out.index)
     computed = out["share_pct"].isna() & out["volume"].notna() & total.gt(0)
     out["share_pct"] = out["share_pct"].astype(float)
@@ -399,12 +408,18 @@ def energy_with_shares(energy: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _energy_x(rows: pd.DataFrame) -> list[pd.Timestamp]:
+    """Where a row is drawn: as :func:`period_midpoint` places a fiscal year, every other period (calendar,
+    part of a year, not stated) as a calendar year."""
+    return [period_midpoint(y, "fiscal" if p == "fiscal" else "calendar") for y, p in zip(rows["year"], rows["period"])]
+
+
 def energy_shares(energy: pd.DataFrame) -> pd.DataFrame:
     """Rows with a share (stated or computed, :func:`energy_with_shares`), with the drawing date
     (calendar: 1 July; fiscal: 1 October; else 1 July)."""
     energy = energy_with_shares(energy)
     rows = energy[energy["share_pct"].notna()].copy()
-    rows["x"] = [pd.Timestamp(int(y), 10 if p == "fiscal" else 7, 1) for y, p in zip(rows["year"], rows["period"])]
+    rows["x"] = _energy_x(rows)
     rows["share_pct"] = rows["share_pct"].astype(float)
     return rows.reset_index(drop=True)
 
@@ -424,7 +439,8 @@ def energy_share_chart(energy: pd.DataFrame, tables: dict[str, pd.DataFrame]):
 
     from kurils import style
 
-    rows = energy_shares(energy)
+    full = energy_with_shares(energy)
+    rows = energy_shares(full)
     colours = {"lng": style.OKABE_ITO["blue"], "crude_oil": style.OKABE_ITO["vermillion"],
                "thermal_coal": style.OKABE_ITO["bluish_green"], "coal_all": style.OKABE_ITO["black"],
                "coking_coal": style.OKABE_ITO["orange"]}
@@ -458,10 +474,9 @@ def energy_share_chart(energy: pd.DataFrame, tables: dict[str, pd.DataFrame]):
     axes[2].legend(handles=coal_handles, loc="upper left", fontsize=8, ncol=3)
 
     ax = axes[3]
-    full = energy_with_shares(energy)
     coal = full[full["commodity"].isin(["coal_all", "thermal_coal"]) & (full["volume_unit"] == "million_tonnes")
                 & full["volume"].notna()].copy()
-    coal["x"] = [pd.Timestamp(int(y), 10 if p == "fiscal" else 7, 1) for y, p in zip(coal["year"], coal["period"])]
+    coal["x"] = _energy_x(coal)
     for c in ["thermal_coal", "coal_all"]:
         series_line(ax, coal[coal["commodity"] == c], "volume", c)
         dots(ax, coal[coal["commodity"] == c], "volume", c)
@@ -1123,11 +1138,16 @@ def year_ranges(years) -> str:
     return ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in runs) if runs else "none"
 
 
-def trade_series_years(trade: pd.DataFrame, series: dict | None = None) -> dict[str, list[int]]:
-    """Years 1995–2025 in which one reporter, currency and period (``series``) gives both flows."""
-    rows = trade
+def series_rows(rows: pd.DataFrame, series: dict | None = None) -> pd.DataFrame:
+    """The rows of one reporter, currency and period (``series``, default :data:`TRADE_SERIES`)."""
     for col, val in (series or TRADE_SERIES).items():
         rows = rows[rows[col] == val]
+    return rows
+
+
+def trade_series_years(trade: pd.DataFrame, series: dict | None = None) -> dict[str, list[int]]:
+    """Years 1995–2025 in which one reporter, currency and period (``series``) gives both flows."""
+    rows = series_rows(trade, series)
     both = rows.groupby("year")["flow"].nunique()
     covered = sorted(int(y) for y in both[both == 2].index if int(y) in TRADE_YEARS)
     return {"covered": covered, "missing": [y for y in TRADE_YEARS if y not in covered]}
@@ -1289,10 +1309,7 @@ def implied_rates(trade: pd.DataFrame) -> pd.DataFrame:
 def series_totals(trade: pd.DataFrame, series: dict | None = None) -> pd.Series:
     """Total trade (exports + imports, billions of the series' currency) by year, for the years in which
     one reporter, currency and period (default :data:`TRADE_SERIES`) gives both flows, as the chart draws them."""
-    series = series or TRADE_SERIES
-    rows = trade_chart_rows(trade)
-    for col, val in series.items():
-        rows = rows[rows[col] == val]
+    rows = series_rows(trade_chart_rows(trade), series)
     wide = rows.pivot_table(index="year", columns="flow", values="value_bn", aggfunc="first")
     wide = wide.dropna(subset=[f for f in FLOW_LABELS if f in wide.columns])
     if set(FLOW_LABELS) - set(wide.columns):
@@ -1450,9 +1467,7 @@ def trade_numbers(trade: pd.DataFrame, analogy: pd.DataFrame) -> dict:
     jpy = trade[trade["currency"] == "JPY"].assign(value_bn=lambda f: in_billions(f))
     # the book's series as the chart draws it: the Ministry's statistics, its final figure where a
     # provisional one is also held (2024 imports)
-    mof = trade_chart_rows(trade)
-    for col, val in TRADE_SERIES.items():
-        mof = mof[mof[col] == val]
+    mof = series_rows(trade_chart_rows(trade))
     out["imp_2021_mof"] = pick(mof, "value_bn", year=2021, flow="japan_imports")
     out["imp_2021_prelim"] = pick(jpy, "value_bn", year=2021, flow="japan_imports", reporter="japan_customs",
                                   source_kind="press")
@@ -1465,8 +1480,9 @@ def trade_numbers(trade: pd.DataFrame, analogy: pd.DataFrame) -> dict:
     out["mof_last_year"] = int(mof["year"].max())
     # "provisional" or "final", as the chosen rows' notes say: the prose follows the data when the
     # Ministry's final figures for the last year replace the provisional ones
-    out["mof_last_year_status"] = "provisional" if trade_is_provisional(trade, out["mof_last_year"]) else "final"
-    out["mof_2025_status"] = "provisional" if trade_is_provisional(trade, 2025) else "final"
+    status = {True: "provisional", False: "final"}
+    out["mof_last_year_status"] = status[trade_is_provisional(trade, out["mof_last_year"])]
+    out["mof_2025_status"] = status[trade_is_provisional(trade, 2025)]
     out["mof_first_year"] = int(mof["year"].min())
     stats = jpy[(jpy["reporter"] == "japan_customs") & (jpy["period"] == "calendar") & (jpy["source_kind"] == "statistics")]
     out["imp_2024_provisional"] = pick(stats, "value_bn", year=2024, flow="japan_imports", note="~Provisional")
