@@ -129,7 +129,7 @@ def pytest_collection_finish(session):
 
     if session.config.option.collectonly:
         return
-    if any(FIXTURES & set(getattr(item, "fixturenames", ())) for item in session.items):
+    if any(_uses(item, FIXTURES) for item in session.items):
         islands_chain_for(session.config)
     _start_browser_visits(session)
 

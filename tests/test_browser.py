@@ -34,13 +34,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def server(site):
+def _serve(site: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    """The built site on a local port, served from a thread: its address and the server."""
     handler = functools.partial(_QuietHandler, directory=str(site))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_address[1]}", httpd
+
+
+@pytest.fixture(scope="module")
+def server(site):
+    url, httpd = _serve(site)
+    yield url
     httpd.shutdown()
 
 
@@ -201,10 +206,7 @@ class BackgroundVisits:
     def __init__(self, paths) -> None:
         import queue
 
-        handler = functools.partial(_QuietHandler, directory=str(SITE))
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.server = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.server, self.httpd = _serve(SITE)
         self.todo: queue.Queue[str] = queue.Queue()
         for path in sorted(paths, key=lambda p: -(SITE / p).stat().st_size):
             self.todo.put(path)

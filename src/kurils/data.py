@@ -178,7 +178,7 @@ _VALIDATED: dict[str, pd.DataFrame] = {}
 _VALIDATED_MAX = 256
 
 
-def _validation_key(name: str, ddir: Path, res: dict) -> str:
+def _validation_key(name: str, ddir: Path) -> str:
     """Everything a table's validation reads: its CSV, the CSVs its foreign keys reach (in turn), the
     descriptor, and today's date (no `accessed` date may lie in the future). By content, not by
     modification time, which a quick second edit can leave unchanged."""
@@ -209,7 +209,7 @@ def validate(name: str, root: Path | str | None = None) -> pd.DataFrame:
     (about 50 ms each time: chapters and tests load the same tables many times); a copy is returned."""
     ddir = _data_root(root)
     res = resource_descriptor(name, ddir)
-    key = _validation_key(name, ddir, res)
+    key = _validation_key(name, ddir)
     if key not in _VALIDATED:
         if len(_VALIDATED) >= _VALIDATED_MAX:
             _VALIDATED.pop(next(iter(_VALIDATED)))

@@ -138,7 +138,9 @@ def _downloads_current(app: Sphinx, stamp: Path) -> bool:
     (kurils.sphinx_ext notes every page read or removed; an edit under data/ or src/kurils/ makes
     every page re-read) and data/ and src/kurils/ hash as they did when the downloads were written.
     A no-op rebuild then skips about 0.9 s of importing pandas and rewriting the same files."""
-    if "kurils.sphinx_ext" not in app.extensions or getattr(app, "_kurils_pages_changed", False):
+    from kurils import sphinx_ext
+
+    if "kurils.sphinx_ext" not in app.extensions or sphinx_ext.pages_changed(app):
         return False
     return stamp.is_file() and stamp.read_text().strip() == app.config.kurils_inputs_hash
 

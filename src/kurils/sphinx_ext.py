@@ -168,6 +168,12 @@ def _note_page_change(app: Sphinx, *args) -> None:
     app._kurils_pages_changed = True
 
 
+def pages_changed(app: Sphinx) -> bool:
+    """Whether this build has read or removed a page so far (both are noted in the main process: Sphinx
+    purges every page it will read before its reading processes start)."""
+    return getattr(app, "_kurils_pages_changed", False)
+
+
 def _bib_key(app: Sphinx) -> str:
     digest = hashlib.sha256()
     for name in app.config.bibtex_bibfiles or ():
@@ -182,7 +188,7 @@ def _unless_pages_changed(handler, what: str, *, bib: bool = False):
 
     def listener(app: Sphinx, env, *args):
         key = _bib_key(app) if bib else None
-        unchanged = not getattr(app, "_kurils_pages_changed", False) and (
+        unchanged = not pages_changed(app) and (
             not bib or getattr(env, "kurils_bib_key", None) == key)
         if unchanged:
             LOGGER.info(f"[kurils] no page re-read: {what} kept from the last build")
