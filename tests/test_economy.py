@@ -764,6 +764,13 @@ def test_the_prose_says_whether_the_last_year_is_provisional_from_the_data(t, nu
     assert final["mof_2025_status"] == final["mof_last_year_status"] == "final"
 
 
+def test_the_derived_2014_affinity_share_is_glued_from_the_two_waves(t):
+    """The about box's "17.4 % was 2.7 points down" comes from the January 2016 and October 2014 rows."""
+    numbers = economy.coverage_numbers(t)
+    assert numbers["cao_jan2016_share"] == pytest.approx(17.4)
+    assert numbers["cao_2014_drop"] == pytest.approx(2.7)
+
+
 def test_energy_shares_computed_twice_keep_their_mark(t):
     """A frame that already holds the computed shares passes through unchanged, so a function handed it
     still knows which shares the book computed."""

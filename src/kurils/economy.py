@@ -1234,6 +1234,11 @@ def coverage_numbers(tables: dict[str, pd.DataFrame]) -> dict:
     cc = cao_affinity_coverage(tables["polls"])
     out["cao_covered"], out["cao_missing"] = year_ranges(cc["covered"]), year_ranges(cc["missing"])
     out["cao_n_missing"] = len(cc["missing"])
+    # the October 2014 share is derived from the January 2016 wave's share and its reported change
+    aff = tables["polls"][(tables["polls"]["question_id"] == "jp_cao_affinity_russia")
+                          & (tables["polls"]["answer_en"] == "feel affinity")]
+    out["cao_jan2016_share"] = pick(aff, "share_pct", fieldwork_date="2016-01-01")
+    out["cao_2014_drop"] = pick(aff, "share_pct", fieldwork_date="2014-10-01") - out["cao_jan2016_share"]
     for fuel, cov in energy_coverage(tables["energy"]).items():
         out[f"energy_{fuel}_covered"] = year_ranges(cov["covered"])
         out[f"energy_{fuel}_missing"] = year_ranges(cov["missing"])
